@@ -1,0 +1,55 @@
+# omag — make run (serve the demo) and make test (the whole suite).
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# The first interpreter that is Python 3.12 or newer: $PYTHON if given, then the
+# usual names, then pyenv's installs (this machine's default python3 is 3.11).
+FIND_PYTHON = for c in "$$PYTHON" python3.13 python3.12 $$(ls -d $$HOME/.pyenv/versions/3.1[2-9]*/bin/python3 2>/dev/null) python3; do \
+	  [ -n "$$c" ] || continue; \
+	  command -v "$$c" >/dev/null 2>&1 || [ -x "$$c" ] || continue; \
+	  "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$$c"; exit 0; }; \
+	done; exit 1
+
+.PHONY: run test install demo lint format browser-deps clean
+
+$(VENV)/.installed: pyproject.toml
+	@if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+	  py=$$($(FIND_PYTHON)) || { echo "omag needs Python 3.12 or newer (Django 6.1 requires it). Install it (e.g. 'pyenv install 3.12') or set PYTHON=/path/to/python3.12." >&2; exit 1; }; \
+	  echo "Creating $(VENV) with $$py"; rm -rf $(VENV); "$$py" -m venv $(VENV); \
+	fi
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+
+run: demo
+	@echo
+	@echo "omag is served on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
+	$(PY) manage.py demo_accounts
+	@echo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(PY) manage.py makemigrations --check --dry-run >/dev/null
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) media staticfiles db.sqlite3

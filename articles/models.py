@@ -1,0 +1,394 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Prefetch, Q, Window
+from django.db.models.functions import RowNumber
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+
+def unique_slug(model, value: str, *, exclude_pk=None, max_length: int = 200) -> str:
+    """A slug made from value that no other row of model uses yet."""
+    base = (slugify(value) or "sans-titre")[: max_length - 6].strip("-")
+    slug, n = base, 2
+    others = model._default_manager.exclude(pk=exclude_pk)
+    while others.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+class Section(models.Model):
+    name = models.CharField(_("nom"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(
+        _("ordre"),
+        default=0,
+        help_text=_("Les rubriques sont listées par ordre croissant."),
+    )
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("rubrique")
+        verbose_name_plural = _("rubriques")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+class Author(models.Model):
+    display_name = models.CharField(_("nom affiché"), max_length=150)
+    slug = models.SlugField(_("slug"), max_length=150, unique=True)
+    bio = models.TextField(_("biographie"), blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("compte"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="author",
+    )
+
+    class Meta:
+        ordering = ["display_name"]
+        verbose_name = _("auteur")
+        verbose_name_plural = _("auteurs")
+
+    def __str__(self):
+        return self.display_name
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+class Tag(models.Model):
+    name = models.CharField(_("nom"), max_length=100)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("mot-clé")
+        verbose_name_plural = _("mots-clés")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:tag", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, *, now=None):
+        """Readers see an article once it is published and its time has come."""
+        return self.filter(
+            status=Article.Status.PUBLISHED,
+            published_at__lte=now or timezone.now(),
+        )
+
+    def scheduled(self, *, now=None):
+        return self.filter(
+            status=Article.Status.PUBLISHED, published_at__gt=now or timezone.now()
+        )
+
+    def in_section(self, section):
+        return self.filter(section=section)
+
+    def by_author(self, author):
+        return self.filter(bylines__author=author)
+
+    def tagged(self, tag):
+        return self.filter(tags=tag)
+
+    def newest_first(self):
+        return self.order_by("-published_at", "-pk")
+
+    def with_bylines(self):
+        return self.prefetch_related(
+            Prefetch(
+                "bylines",
+                queryset=Byline.objects.select_related("author").order_by("position"),
+            )
+        )
+
+    def for_listing(self):
+        """What a teaser needs: section, bylines; newest first."""
+        return (
+            self.select_related("section").with_bylines().defer("body").newest_first()
+        )
+
+    def latest_per_section(self, per_section: int):
+        """The newest `per_section` articles of every section, in one query."""
+        return (
+            self.annotate(
+                section_rank=Window(
+                    RowNumber(),
+                    partition_by=F("section_id"),
+                    order_by=[F("published_at").desc(), F("pk").desc()],
+                )
+            )
+            .filter(section_rank__lte=per_section)
+            .for_listing()
+        )
+
+    def for_detail(self):
+        """Everything the article page shows, in a fixed number of queries."""
+        return (
+            self.select_related("section")
+            .with_bylines()
+            .prefetch_related(
+                Prefetch("tags", queryset=Tag.objects.order_by("name")),
+                Prefetch(
+                    "related_links",
+                    queryset=RelatedLink.objects.select_related(
+                        "related", "related__section"
+                    ).order_by("position"),
+                ),
+            )
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Brouillon")
+        REVIEW = "review", _("En relecture")
+        PUBLISHED = "published", _("Publié")
+        UNPUBLISHED = "unpublished", _("Dépublié")
+
+    title = models.CharField(_("titre"), max_length=255)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=200,
+        unique=True,
+        blank=True,
+        help_text=_("Fait à partir du titre si laissé vide."),
+    )
+    standfirst = models.TextField(
+        _("chapô"), blank=True, help_text=_("Le résumé affiché sous le titre.")
+    )
+    body = models.TextField(_("corps"), blank=True, help_text=_("Texte en HTML."))
+    section = models.ForeignKey(
+        Section,
+        verbose_name=_("rubrique"),
+        on_delete=models.PROTECT,
+        related_name="articles",
+    )
+    authors = models.ManyToManyField(
+        Author,
+        verbose_name=_("auteurs"),
+        through="Byline",
+        related_name="articles",
+    )
+    tags = models.ManyToManyField(
+        Tag, verbose_name=_("mots-clés"), blank=True, related_name="articles"
+    )
+    lead_image = models.ImageField(
+        _("image principale"),
+        upload_to="articles/%Y/%m/",
+        blank=True,
+        width_field="lead_image_width",
+        height_field="lead_image_height",
+    )
+    lead_image_width = models.PositiveIntegerField(
+        null=True, blank=True, editable=False
+    )
+    lead_image_height = models.PositiveIntegerField(
+        null=True, blank=True, editable=False
+    )
+    lead_image_alt = models.CharField(
+        _("texte alternatif"),
+        max_length=255,
+        blank=True,
+        help_text=_(
+            "Décrit l'image pour qui ne la voit pas. Obligatoire avec une image."
+        ),
+    )
+    lead_image_caption = models.CharField(_("légende"), max_length=300, blank=True)
+    lead_image_credit = models.CharField(_("crédit"), max_length=150, blank=True)
+    lead_image_renditions = models.JSONField(
+        _("déclinaisons de l'image"), default=dict, blank=True, editable=False
+    )
+    status = models.CharField(
+        _("statut"),
+        max_length=20,
+        choices=Status,
+        default=Status.DRAFT,
+        help_text=_("Publié seulement quand le statut est Publié et la date passée."),
+    )
+    published_at = models.DateTimeField(
+        _("date de publication"),
+        null=True,
+        blank=True,
+        help_text=_("Une date future programme la publication."),
+    )
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    modified_at = models.DateTimeField(_("modifié le"), auto_now=True)
+    updated_at = models.DateTimeField(
+        _("mis à jour le"),
+        null=True,
+        blank=True,
+        help_text=_("Date de mise à jour affichée aux lecteurs."),
+    )
+    update_note = models.CharField(
+        _("note de mise à jour"),
+        max_length=300,
+        blank=True,
+        help_text=_("Facultative, affichée aux lecteurs avec la date de mise à jour."),
+    )
+    comments_open = models.BooleanField(_("commentaires ouverts"), default=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "review", "published", "unpublished"]),
+                name="article_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="article_published_has_date",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_pub_idx"),
+            models.Index(
+                fields=["section", "status", "-published_at"],
+                name="article_section_pub_idx",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Article, self.title, exclude_pk=self.pk)
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+        self.refresh_renditions()
+
+    def get_absolute_url(self):
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def refresh_renditions(self):
+        """Make the lead image's renditions when the image is new or changed."""
+        from .images import build_renditions
+
+        source = self.lead_image.name if self.lead_image else ""
+        if self.lead_image_renditions.get("source", "") == source:
+            return
+        self.lead_image_renditions = build_renditions(self.lead_image) if source else {}
+        Article.objects.filter(pk=self.pk).update(
+            lead_image_renditions=self.lead_image_renditions
+        )
+
+    def is_published(self, *, now=None) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= (now or timezone.now())
+        )
+
+    def authors_in_order(self):
+        """Bylines as prefetched by ArticleQuerySet.with_bylines()."""
+        return [byline.author for byline in self.bylines.all()]
+
+    @property
+    def shows_update(self) -> bool:
+        return bool(
+            self.updated_at
+            and self.published_at
+            and self.updated_at > self.published_at
+        )
+
+    def related_articles(self, *, limit=None, now=None):
+        """The editor's ordered picks that readers may see, topped up with recent
+        articles of the same section when fewer than `limit` are picked."""
+        limit = limit or settings.RELATED_ARTICLES_COUNT
+        now = now or timezone.now()
+        picks = [
+            link.related
+            for link in self.related_links.all()
+            if link.related.is_published(now=now)
+        ][:limit]
+        missing = limit - len(picks)
+        if missing > 0:
+            exclude = [self.pk, *(a.pk for a in picks)]
+            picks += list(
+                Article.objects.published(now=now)
+                .in_section(self.section_id)
+                .exclude(pk__in=exclude)
+                .select_related("section")
+                .defer("body")
+                .newest_first()[:missing]
+            )
+        return picks
+
+
+class Byline(models.Model):
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="bylines",
+    )
+    author = models.ForeignKey(
+        Author,
+        verbose_name=_("auteur"),
+        on_delete=models.PROTECT,
+        related_name="bylines",
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "author"], name="byline_unique_author"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.author} — {self.article}"
+
+
+class RelatedLink(models.Model):
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="related_links",
+    )
+    related = models.ForeignKey(
+        Article,
+        verbose_name=_("article lié"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("à lire également")
+        verbose_name_plural = _("à lire également")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "related"], name="related_link_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(article=models.F("related")), name="related_link_not_self"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.article} → {self.related}"

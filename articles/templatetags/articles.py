@@ -1,0 +1,65 @@
+from django import template
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from ..images import rendition_url
+from ..models import Section
+
+register = template.Library()
+
+
+@register.inclusion_tag("includes/section_nav.html", takes_context=True)
+def section_nav(context):
+    return {"sections": Section.objects.all(), "request": context.get("request")}
+
+
+@register.simple_tag
+def lead_picture(article, sizes="100vw", eager=False, css_class=""):
+    """<picture> of an article's lead image from its stored renditions: WebP
+    with a JPEG fallback, srcset/sizes, intrinsic size, lazy unless eager."""
+    renditions = article.lead_image_renditions or {}
+    items = renditions.get("items")
+    if not items:
+        return ""
+    largest = items[-1]
+
+    def srcset(ext):
+        return ", ".join(f"{rendition_url(i[ext])} {i['w']}w" for i in items)
+
+    return format_html(
+        '<picture{}><source type="image/webp" srcset="{}" sizes="{}">'
+        '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}" '
+        'loading="{}" decoding="async"{}></picture>',
+        format_html(' class="{}"', css_class) if css_class else "",
+        srcset("webp"),
+        sizes,
+        rendition_url(largest["jpg"]),
+        srcset("jpg"),
+        sizes,
+        largest["w"],
+        largest["h"],
+        article.lead_image_alt,
+        "eager" if eager else "lazy",
+        mark_safe(' fetchpriority="high"') if eager else "",
+    )
+
+
+@register.simple_tag
+def byline(article):
+    """Every author of the article, linked, in byline order."""
+    authors = article.authors_in_order()
+    if not authors:
+        return ""
+    links = [
+        format_html('<a href="{}" rel="author">{}</a>', a.get_absolute_url(), a)
+        for a in authors
+    ]
+    if len(links) == 1:
+        return links[0]
+    return format_html(
+        "{} {} {}",
+        format_html_join(", ", "{}", ((link,) for link in links[:-1])),
+        _("et"),
+        links[-1],
+    )

@@ -1,0 +1,82 @@
+from django.conf import settings
+from django.shortcuts import get_object_or_404
+from django.views.generic import DetailView, ListView, TemplateView
+
+from .models import Article, Author, Section, Tag
+
+
+class HomeView(TemplateView):
+    template_name = "articles/home.html"
+    latest_count = 7
+    per_section = 4
+
+    def get_context_data(self, **kwargs):
+        published = Article.objects.published()
+        by_section = {}
+        for article in published.latest_per_section(self.per_section):
+            by_section.setdefault(article.section_id, []).append(article)
+        sections = [
+            (section, by_section[section.pk])
+            for section in Section.objects.all()
+            if section.pk in by_section
+        ]
+        return super().get_context_data(
+            latest=published.for_listing()[: self.latest_count],
+            sections=sections,
+            **kwargs,
+        )
+
+
+class ArticleListView(ListView):
+    """A paginated list of published articles about one subject (a section, an
+    author, a tag): subclasses say which model and which QuerySet question."""
+
+    paginate_by = settings.ARTICLES_PER_PAGE
+    subject_model = None
+    context_object_name = "articles"
+
+    def get(self, request, *args, **kwargs):
+        self.subject = get_object_or_404(self.subject_model, slug=kwargs["slug"])
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return self.filter_published(Article.objects.published()).for_listing()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(subject=self.subject, **kwargs)
+
+
+class SectionView(ArticleListView):
+    subject_model = Section
+    template_name = "articles/section_detail.html"
+
+    def filter_published(self, published):
+        return published.in_section(self.subject)
+
+
+class AuthorView(ArticleListView):
+    subject_model = Author
+    template_name = "articles/author_detail.html"
+
+    def filter_published(self, published):
+        return published.by_author(self.subject)
+
+
+class TagView(ArticleListView):
+    subject_model = Tag
+    template_name = "articles/tag_detail.html"
+
+    def filter_published(self, published):
+        return published.tagged(self.subject)
+
+
+class ArticleDetailView(DetailView):
+    context_object_name = "article"
+
+    def get_queryset(self):
+        return Article.objects.published().for_detail()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            related=self.object.related_articles(), **kwargs
+        )

@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path, re_path
+
+from .views import media
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+# Reader pages are French at / and English under /en/: the language is in the
+# URL, never negotiated from headers, so a page cache needs no Vary on it.
+urlpatterns += i18n_patterns(
+    path("", include("articles.urls")),
+    prefix_default_language=False,
+)
+
+urlpatterns += [
+    re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", media, name="media"),
+]

@@ -1,0 +1,11 @@
+from django.conf import settings
+from django.http import Http404
+from django.views.static import serve
+
+
+def media(request, path):
+    """Uploaded media, for set-ups where no web server or object storage
+    serves it (local demo, tests). Settings are read per request on purpose."""
+    if not settings.SERVE_MEDIA:
+        raise Http404
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
