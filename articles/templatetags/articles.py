@@ -1,6 +1,9 @@
 from django import template
+from django.conf import settings
+from django.urls import translate_url
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
 from ..images import rendition_url
@@ -63,3 +66,23 @@ def byline(article):
         _("et"),
         links[-1],
     )
+
+
+@register.inclusion_tag("includes/language_links.html", takes_context=True)
+def language_links(context):
+    """Links to this page in the other languages (plain links, no form, so the
+    page holds no per-reader token and can be cached whole)."""
+    request = context.get("request")
+    current = get_language()
+    path = request.get_full_path() if request else "/"
+    return {
+        "languages": [
+            {
+                "code": code,
+                "name": get_language_info(code)["name_local"],
+                "url": translate_url(path, code),
+            }
+            for code, _name in settings.LANGUAGES
+            if code != current
+        ]
+    }
