@@ -94,6 +94,15 @@ class ArticleQuerySet(models.QuerySet):
             status=Article.Status.PUBLISHED, published_at__gt=now or timezone.now()
         )
 
+    def next_publication_time(self, *, now=None):
+        """When the next scheduled article goes live (None if none is due)."""
+        return (
+            self.scheduled(now=now)
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first()
+        )
+
     def in_section(self, section):
         return self.filter(section=section)
 

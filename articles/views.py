@@ -2,10 +2,24 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView, TemplateView
 
+from omag.pagecache import mark_cacheable
+
 from .models import Article, Author, Section, Tag
 
 
-class HomeView(TemplateView):
+class PublicPageMixin:
+    """Reader pages are the same for every reader: the page cache may keep them
+    until the next scheduled publication changes what they list."""
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        if response.status_code == 200:
+            next_time = Article.objects.next_publication_time()
+            mark_cacheable(response, expires_at=next_time and next_time.timestamp())
+        return response
+
+
+class HomeView(PublicPageMixin, TemplateView):
     template_name = "articles/home.html"
     latest_count = 7
     per_section = 4
@@ -27,7 +41,7 @@ class HomeView(TemplateView):
         )
 
 
-class ArticleListView(ListView):
+class ArticleListView(PublicPageMixin, ListView):
     """A paginated list of published articles about one subject (a section, an
     author, a tag): subclasses say which model and which QuerySet question."""
 
@@ -70,7 +84,7 @@ class TagView(ArticleListView):
         return published.tagged(self.subject)
 
 
-class ArticleDetailView(DetailView):
+class ArticleDetailView(PublicPageMixin, DetailView):
     context_object_name = "article"
 
     def get_queryset(self):

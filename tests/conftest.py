@@ -6,3 +6,13 @@ def media_root(tmp_path_factory, settings):
     """Uploads and renditions go to a throwaway folder, never the project's."""
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def _clear_caches():
+    """Database rows are rolled back after each test; cached pages must go too."""
+    from django.core.cache import caches
+
+    for cache in caches.all():
+        cache.clear()
+    yield

@@ -1,0 +1,185 @@
+"""Whole-page cache for anonymous readers.
+
+Django's cache middleware keys pages by URL and headers but cannot drop the
+pages one edit changes, so this one keeps generations beside each page:
+
+- one site generation, bumped by any editorial change (an article, section,
+  author, tag or related link saved), since navigation and listings show them;
+- one generation per path, bumped when only that page changed (a comment
+  approved under an article).
+
+A stored page remembers the generations it was rendered under and the time it
+must expire (the next scheduled publication); a hit is one cache round trip,
+no template, no database query. Views opt in by calling `mark_cacheable()`;
+only responses without cookies, for requests without a session, are kept.
+"""
+
+import hashlib
+import logging
+import time
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date, parse_http_date_safe
+
+logger = logging.getLogger(__name__)
+
+SITE_GENERATION_KEY = "pagecache:gen:site"
+CACHEABLE_ATTR = "_omag_page_cacheable"
+
+
+def _cache():
+    return caches[settings.PAGE_CACHE_ALIAS]
+
+
+def _page_key(path: str) -> str:
+    return "pagecache:page:" + hashlib.sha256(path.encode()).hexdigest()
+
+
+def _path_generation_key(path: str) -> str:
+    return "pagecache:gen:path:" + hashlib.sha256(path.encode()).hexdigest()
+
+
+def _bump(key: str) -> None:
+    cache = _cache()
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, int(time.time() * 1000), timeout=None)
+
+
+def invalidate_site() -> None:
+    """Every cached page is stale: the next request renders it again."""
+    try:
+        _bump(SITE_GENERATION_KEY)
+    except Exception:  # noqa: BLE001 - a cache outage must not break a save
+        logger.warning("Page cache unreachable: site invalidation skipped")
+
+
+def invalidate_paths(paths) -> None:
+    """The pages at these paths (e.g. one article in each language) are stale."""
+    try:
+        for path in paths:
+            _bump(_path_generation_key(path))
+    except Exception:  # noqa: BLE001
+        logger.warning("Page cache unreachable: path invalidation skipped")
+
+
+def mark_cacheable(response, *, expires_at: float | None = None):
+    """Let the page cache keep this response, until `expires_at` at the latest
+    (a UNIX time: e.g. the next scheduled publication)."""
+    setattr(response, CACHEABLE_ATTR, expires_at or True)
+    return response
+
+
+def _is_eligible(request) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    if settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return False  # logged-in staff, or a reader with a session: never shared
+    for name, value in request.GET.lists():
+        # Only pagination varies a page; other query strings would let anyone
+        # fill the cache with copies.
+        if name != "page" or len(value) != 1 or not value[0].isdigit():
+            return False
+    return True
+
+
+def _public_headers(response) -> None:
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=settings.PAGE_CACHE_BROWSER_MAX_AGE,
+        s_maxage=settings.PAGE_CACHE_SHARED_MAX_AGE,
+        stale_while_revalidate=settings.PAGE_CACHE_STALE_WHILE_REVALIDATE,
+    )
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.outage_logged = False
+
+    def __call__(self, request):
+        if not settings.PAGE_CACHE_ENABLED or not _is_eligible(request):
+            return self.get_response(request)
+        path = request.get_full_path()
+        page_key, path_key = _page_key(path), _path_generation_key(path)
+        try:
+            found = _cache().get_many([page_key, SITE_GENERATION_KEY, path_key])
+            self.outage_logged = False
+        except Exception:  # noqa: BLE001 - serve without cache when it is down
+            if not self.outage_logged:
+                logger.warning("Page cache unreachable: serving without it")
+                self.outage_logged = True
+            return self.get_response(request)
+        generations = (found.get(SITE_GENERATION_KEY), found.get(path_key))
+        entry = found.get(page_key)
+        if (
+            entry
+            and entry["generations"] == generations
+            and entry["expires"] > time.time()
+        ):
+            return self._from_entry(request, entry)
+
+        response = self.get_response(request)
+        cacheable = getattr(response, CACHEABLE_ATTR, None)
+        if (
+            cacheable
+            and response.status_code == 200
+            and not response.cookies
+            and not response.streaming
+        ):
+            self._store(page_key, response, generations, cacheable)
+            _public_headers(response)
+        return response
+
+    def _store(self, key, response, generations, cacheable) -> None:
+        now = time.time()
+        expires = now + settings.PAGE_CACHE_TIMEOUT
+        if cacheable is not True:
+            expires = min(expires, cacheable)
+        if expires <= now:
+            return
+        content = response.content
+        etag = '"' + hashlib.md5(content, usedforsecurity=False).hexdigest() + '"'
+        response["ETag"] = etag
+        response["Last-Modified"] = http_date(now)
+        # The page depends on its URL alone (the contract of mark_cacheable), so
+        # shared caches need no Vary on the language or cookies.
+        del response["Vary"]
+        entry = {
+            "content": content,
+            "headers": {
+                name: value
+                for name, value in response.items()
+                if name.lower() not in {"set-cookie", "vary"}
+            },
+            "generations": generations,
+            "expires": expires,
+        }
+        try:
+            _cache().set(key, entry, timeout=int(expires - now) + 1)
+        except Exception:  # noqa: BLE001
+            logger.warning("Page cache unreachable: page not stored")
+
+    def _from_entry(self, request, entry):
+        headers = entry["headers"]
+        response = get_conditional_response(
+            request,
+            etag=headers.get("ETag"),
+            last_modified=parse_http_date_safe(headers.get("Last-Modified", "")),
+        )
+        if response is None:
+            response = HttpResponse(entry["content"])
+            for name, value in headers.items():
+                response[name] = value
+        else:
+            for name in ("ETag", "Last-Modified", "Content-Language"):
+                if name in headers:
+                    response[name] = headers[name]
+        response["X-Page-Cache"] = "hit"
+        _public_headers(response)
+        return response
