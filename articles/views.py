@@ -5,6 +5,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from omag.pagecache import mark_cacheable
 
 from .models import Article, Author, Section, Tag
+from .pagination import CountlessPaginator
 
 
 class PublicPageMixin:
@@ -26,12 +27,13 @@ class HomeView(PublicPageMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         published = Article.objects.published()
+        all_sections = list(Section.objects.all())
         by_section = {}
-        for article in published.latest_per_section(self.per_section):
+        for article in published.latest_per_section(all_sections, self.per_section):
             by_section.setdefault(article.section_id, []).append(article)
         sections = [
             (section, by_section[section.pk])
-            for section in Section.objects.all()
+            for section in all_sections
             if section.pk in by_section
         ]
         return super().get_context_data(
@@ -46,6 +48,7 @@ class ArticleListView(PublicPageMixin, ListView):
     author, a tag): subclasses say which model and which QuerySet question."""
 
     paginate_by = settings.ARTICLES_PER_PAGE
+    paginator_class = CountlessPaginator
     subject_model = None
     context_object_name = "articles"
 

@@ -174,14 +174,17 @@ class PaginationTests(TestCase):
         url = self.section.get_absolute_url()
         first = self.client.get(url)
         self.assertEqual(list(first.context["articles"]), self.articles[:12])
-        self.assertContains(first, "Page 1 sur 2")
+        self.assertContains(first, "Page 1")
+        self.assertNotContains(first, 'rel="prev"')
         self.assertContains(first, 'href="?page=2" rel="next"')
         second = self.client.get(url, {"page": 2})
         self.assertEqual(list(second.context["articles"]), self.articles[12:])
+        self.assertContains(second, 'href="?page=1" rel="prev"')
+        self.assertNotContains(second, 'rel="next"')
 
     def test_bad_page_numbers_answer_404(self):
         url = self.section.get_absolute_url()
-        for page in ("abc", "999999", "-1", "0", "1e9"):
+        for page in ("abc", "999999", "-1", "0", "1e9", "last", "3"):
             response = self.client.get(url, {"page": page})
             self.assertEqual(response.status_code, 404, page)
 
@@ -193,3 +196,29 @@ class ErrorPagesTests(TestCase):
         html = render_to_string("500.html")
         self.assertIn('<html lang="fr">', html)
         self.assertIn("Une erreur est survenue", html)
+
+
+class HomeBlocksTests(TestCase):
+    def test_each_section_block_shows_its_four_newest_articles(self):
+        """Blocks follow the sections' order; each lists its newest four."""
+        first, second, empty = (
+            make_section(order=1),
+            make_section(order=2),
+            make_section(order=3),
+        )
+        expected = {}
+        for section in (first, second):
+            articles = [
+                make_article(
+                    section=section, published_at=yesterday() - timedelta(hours=h)
+                )
+                for h in range(6)
+            ]
+            make_article(section=section, status=Article.Status.DRAFT)
+            expected[section] = articles[:4]
+        response = self.client.get(reverse("articles:home"))
+        blocks = response.context["sections"]
+        self.assertEqual([section for section, _ in blocks], [first, second])
+        for section, articles in blocks:
+            self.assertEqual(articles, expected[section])
+        self.assertNotIn(empty, [section for section, _ in blocks])

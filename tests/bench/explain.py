@@ -1,0 +1,81 @@
+"""EXPLAIN (ANALYZE) every SQL query the reader pages run, on the database in
+DATABASE_URL (the large data set), and report any sequential scan of the
+articles or comments tables. Exit status 1 when one is found.
+
+    DATABASE_URL=postgres://… python tests/bench/explain.py [--verbose]
+"""
+
+import os
+import re
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "omag.settings")
+os.environ.setdefault("PAGE_CACHE", "false")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from articles.models import Article, Author, Section, Tag  # noqa: E402
+
+WATCHED = re.compile(r"Seq Scan on (articles_article|comments_comment)\b")
+
+
+def reader_pages():
+    article = Article.objects.published().newest_first().first()
+    middle = Article.objects.published().newest_first()[
+        Article.objects.published().count() // 2
+    ]
+    section = Section.objects.order_by("-pk").first()
+    author = Author.objects.order_by("-pk").first()
+    tag = Tag.objects.order_by("-pk").first()
+    return {
+        "home": "/",
+        "section": section.get_absolute_url(),
+        "section page 50": section.get_absolute_url() + "?page=50",
+        "author": author.get_absolute_url(),
+        "tag": tag.get_absolute_url(),
+        "article (newest)": article.get_absolute_url(),
+        "article (middle)": middle.get_absolute_url(),
+    }
+
+
+def main(verbose=False):
+    if connection.vendor != "postgresql":
+        sys.exit("EXPLAIN needs PostgreSQL: set DATABASE_URL=postgres://…")
+    client = Client()
+    bad = []
+    for name, url in reader_pages().items():
+        with CaptureQueriesContext(connection) as ctx:
+            status = client.get(url).status_code
+        print(f"{name:18} {url:50} {status} {len(ctx.captured_queries)} queries")
+        for query in ctx.captured_queries:
+            sql = query["sql"]
+            if not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            with connection.cursor() as cursor:
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+            timing = re.search(r"Execution Time: ([\d.]+) ms", plan)
+            seq = WATCHED.findall(plan)
+            flag = "  SEQ SCAN: " + ", ".join(seq) if seq else ""
+            print(f"    {float(timing.group(1)):8.2f} ms  {sql[:90]}{flag}")
+            if verbose or seq:
+                print("      " + plan.replace("\n", "\n      "))
+            if seq:
+                bad.append((name, sql))
+    if bad:
+        print(f"\n{len(bad)} queries scan a whole table of articles or comments.")
+        return 1
+    print("\nNo reader page scans the articles or comments tables sequentially.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(verbose="--verbose" in sys.argv))
