@@ -144,3 +144,28 @@ ARTICLE_RENDITION_WIDTHS = (320, 640, 960, 1280)
 SITE_NAME = os.environ.get("SITE_NAME", "Ô Magazine")
 ARTICLES_PER_PAGE = 12
 RELATED_ARTICLES_COUNT = 3
+
+# --- Comments ---------------------------------------------------------------
+# Console e-mail in development; set EMAIL_BACKEND (and EMAIL_HOST…) in production.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "redaction@omag.localhost")
+COMMENTS_PER_PAGE = 50  # top-level comments per page, their replies included
+COMMENTS_MAX_LENGTH = 5000
+COMMENTS_CLOSE_AFTER_DAYS = int(os.environ.get("COMMENTS_CLOSE_AFTER_DAYS", "0"))  # 0: never
+COMMENTS_TRUST_AFTER_APPROVED = 3  # approved comments before an e-mail is trusted; 0: off
+COMMENTS_MAX_LINKS = 1  # more links than this holds a comment
+COMMENTS_FORM_MIN_SECONDS = 3  # faster than this is a robot
+COMMENTS_FORM_MAX_AGE = 6 * 3600  # older than this, the form must be reloaded
+COMMENTS_RATE_LIMITS = {"ip": (5, 600), "email": (3, 600)}  # (posts, seconds)
+COMMENTS_DUPLICATE_WINDOW = 24 * 3600
+COMMENTS_NOTIFY_EVERY = 3600  # at most one e-mail to moderators per period
+COMMENTS_IP_RETENTION_DAYS = 365
+# Proxies in front of the app that append to X-Forwarded-For (0: use REMOTE_ADDR).
+COMMENTS_TRUSTED_PROXIES = int(os.environ.get("COMMENTS_TRUSTED_PROXIES", "0"))
+# Where links in e-mails to moderators point.
+COMMENTS_SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
