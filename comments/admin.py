@@ -82,8 +82,8 @@ class CommentAdmin(admin.ModelAdmin):
         (None, {"fields": ["newsroom_reply"]}),
     ]
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).pending_first()
+    def get_ordering(self, request):
+        return Comment.objects.pending_first().query.order_by
 
     def has_add_permission(self, request):
         # Comments come from readers; the newsroom replies from a comment's page.

@@ -7,6 +7,7 @@ import time
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.forms.utils import ErrorList
 from django.utils.translation import gettext_lazy as _
 
 from .models import Comment
@@ -133,6 +134,13 @@ class CommentForm(forms.Form):
                 code="too_fast",
             )
         return ""
+
+    def clean(self):
+        # Errors of fields the reader cannot see are shown above the form.
+        for name in ("token", "parent", "website"):
+            for error in self._errors.pop(name, ErrorList()).as_data():
+                self.add_error(None, error)
+        return super().clean()
 
     def refresh_token(self):
         """After a token error, the re-shown form carries a fresh token so that

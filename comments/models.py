@@ -41,13 +41,15 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(email__iexact=email.strip())
 
     def pending_first(self):
-        return self.annotate(
-            queue_rank=Case(
+        """The moderation queue's order: pending, then newest first."""
+        return self.order_by(
+            Case(
                 When(status="pending", then=Value(0)),
                 default=Value(1),
                 output_field=IntegerField(),
-            )
-        ).order_by("queue_rank", "-created_at")
+            ).asc(),
+            "-created_at",
+        )
 
 
 class Comment(models.Model):

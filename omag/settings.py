@@ -146,13 +146,18 @@ ARTICLES_PER_PAGE = 12
 RELATED_ARTICLES_COUNT = 3
 
 # --- Comments ---------------------------------------------------------------
-# Console e-mail in development; set EMAIL_BACKEND (and EMAIL_HOST…) in production.
-EMAIL_BACKEND = os.environ.get(
-    "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
-    if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
-)
+# Console e-mail in development; EMAIL_BACKEND=smtp (with EMAIL_HOST…) in production.
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.%s.EmailBackend"
+        % os.environ.get("EMAIL_BACKEND", "console" if DEBUG else "smtp"),
+        "OPTIONS": {
+            key.lower(): os.environ[f"EMAIL_{key}"]
+            for key in ("HOST", "PORT", "USERNAME", "PASSWORD")
+            if os.environ.get(f"EMAIL_{key}")
+        },
+    }
+}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "redaction@omag.localhost")
 COMMENTS_PER_PAGE = 50  # top-level comments per page, their replies included
 COMMENTS_MAX_LENGTH = 5000
@@ -169,3 +174,5 @@ COMMENTS_IP_RETENTION_DAYS = 365
 COMMENTS_TRUSTED_PROXIES = int(os.environ.get("COMMENTS_TRUSTED_PROXIES", "0"))
 # Where links in e-mails to moderators point.
 COMMENTS_SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Comment text: links typed without a scheme become https:// (Django 2028's default).
+URLIZE_ASSUME_HTTPS = True
