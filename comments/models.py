@@ -1,7 +1,6 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -140,10 +139,6 @@ class Comment(models.Model):
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#commentaire-{self.pk}"
-
-    def get_reply_url(self):
-        url = reverse("comments:form", kwargs={"slug": self.article.slug})
-        return f"{url}?parent={self.pk}#formulaire-commentaire"
 
     @property
     def is_pending(self) -> bool:

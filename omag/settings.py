@@ -149,20 +149,24 @@ RELATED_ARTICLES_COUNT = 3
 # Console e-mail in development; EMAIL_BACKEND=smtp (with EMAIL_HOST…) in production.
 MAILERS = {
     "default": {
-        "BACKEND": "django.core.mail.backends.%s.EmailBackend"
-        % os.environ.get("EMAIL_BACKEND", "console" if DEBUG else "smtp"),
+        "BACKEND": "django.core.mail.backends.{}.EmailBackend".format(
+            os.environ.get("EMAIL_BACKEND", "console" if DEBUG else "smtp")
+        ),
         "OPTIONS": {
-            key.lower(): os.environ[f"EMAIL_{key}"]
+            key.lower(): int(value) if key == "PORT" else value
             for key in ("HOST", "PORT", "USERNAME", "PASSWORD")
-            if os.environ.get(f"EMAIL_{key}")
-        },
+            if (value := os.environ.get(f"EMAIL_{key}"))
+        }
+        | ({"use_tls": True} if env_bool("EMAIL_USE_TLS", False) else {}),
     }
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "redaction@omag.localhost")
 COMMENTS_PER_PAGE = 50  # top-level comments per page, their replies included
 COMMENTS_MAX_LENGTH = 5000
-COMMENTS_CLOSE_AFTER_DAYS = int(os.environ.get("COMMENTS_CLOSE_AFTER_DAYS", "0"))  # 0: never
-COMMENTS_TRUST_AFTER_APPROVED = 3  # approved comments before an e-mail is trusted; 0: off
+# Comments close by themselves this many days after publication (0: never).
+COMMENTS_CLOSE_AFTER_DAYS = int(os.environ.get("COMMENTS_CLOSE_AFTER_DAYS", "0"))
+# Approved comments before an e-mail is trusted and approved directly (0: off).
+COMMENTS_TRUST_AFTER_APPROVED = 3
 COMMENTS_MAX_LINKS = 1  # more links than this holds a comment
 COMMENTS_FORM_MIN_SECONDS = 3  # faster than this is a robot
 COMMENTS_FORM_MAX_AGE = 6 * 3600  # older than this, the form must be reloaded

@@ -168,3 +168,21 @@ class CommenterDataAdminTests(TestCase):
         self.assertEqual(self.client.get(DATA_VIEW).status_code, 403)
         self.client.post(DATA_VIEW, {"email": "lea@example.org", "erase": "1"})
         self.assertTrue(Comment.objects.exists())
+
+
+class ModerationWordAdminTests(TestCase):
+    def test_word_lists_are_editable_by_moderators_in_fixed_queries(self):
+        from comments.models import ModerationWord
+
+        moderator = User.objects.create_user("modo", password="x", is_staff=True)
+        moderator.groups.add(Group.objects.get(name="Modérateur"))
+        self.client.force_login(moderator)
+        url = reverse("admin:comments_moderationword_add")
+        self.client.post(url, {"word": "arnaque", "kind": "hold"})
+        for n in range(5):
+            ModerationWord.objects.create(word=f"mot{n}", kind="ban")
+        with self.assertNumQueries(7):
+            response = self.client.get(
+                reverse("admin:comments_moderationword_changelist")
+            )
+        self.assertContains(response, "arnaque")

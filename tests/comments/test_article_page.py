@@ -126,3 +126,12 @@ class ArticlePageQueryCountTests(TestCase):
         with self.assertNumQueries(9):
             response = self.client.get(self.article.get_absolute_url())
         self.assertContains(response, "200 commentaires")
+
+
+class EnglishPageTests(TestCase):
+    def test_comment_block_on_english_page(self):
+        article = make_article()
+        make_comment(article, body="Bonjour.")
+        response = self.client.get("/en" + article.get_absolute_url())
+        self.assertContains(response, "Bonjour.")
+        self.assertContains(response, 'id="commentaires"')

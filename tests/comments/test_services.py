@@ -181,3 +181,23 @@ class CommenterDataTests(TestCase):
             services.commenter_erase(email="  "), {"deleted": 0, "anonymised": 0}
         )
         self.assertEqual(Comment.objects.count(), 4)
+
+
+class CommenterDataCommandTests(TestCase):
+    def test_export_then_erase(self):
+        article = make_article()
+        make_comment(article, email="lea@example.org", body="Mon avis.")
+        out = StringIO()
+        call_command("comments_commenter_data", "lea@example.org", stdout=out)
+        self.assertIn('"body": "Mon avis."', out.getvalue())
+        call_command(
+            "comments_commenter_data", "lea@example.org", "--erase", stdout=out
+        )
+        self.assertIn("1 commentaire(s) supprimé(s)", out.getvalue())
+        self.assertFalse(Comment.objects.exists())
+
+    def test_invalid_address(self):
+        from django.core.management import CommandError
+
+        with self.assertRaisesMessage(CommandError, "Adresse e-mail invalide"):
+            call_command("comments_commenter_data", "pas-une-adresse")
