@@ -147,17 +147,18 @@ RELATED_ARTICLES_COUNT = 3
 
 # --- Comments ---------------------------------------------------------------
 # Console e-mail in development; EMAIL_BACKEND=smtp (with EMAIL_HOST…) in production.
+EMAIL_BACKEND_NAME = os.environ.get("EMAIL_BACKEND", "console" if DEBUG else "smtp")
 MAILERS = {
     "default": {
-        "BACKEND": "django.core.mail.backends.{}.EmailBackend".format(
-            os.environ.get("EMAIL_BACKEND", "console" if DEBUG else "smtp")
-        ),
+        "BACKEND": f"django.core.mail.backends.{EMAIL_BACKEND_NAME}.EmailBackend",
         "OPTIONS": {
             key.lower(): int(value) if key == "PORT" else value
             for key in ("HOST", "PORT", "USERNAME", "PASSWORD")
             if (value := os.environ.get(f"EMAIL_{key}"))
         }
-        | ({"use_tls": True} if env_bool("EMAIL_USE_TLS", False) else {}),
+        | ({"use_tls": True} if env_bool("EMAIL_USE_TLS", False) else {})
+        if EMAIL_BACKEND_NAME == "smtp"
+        else {},
     }
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "redaction@omag.localhost")
