@@ -168,3 +168,40 @@ ARTICLE_RENDITION_WIDTHS = (320, 640, 960, 1280)
 SITE_NAME = os.environ.get("SITE_NAME", "Ô Magazine")
 ARTICLES_PER_PAGE = 12
 RELATED_ARTICLES_COUNT = 3
+
+# --- Comments ---------------------------------------------------------------
+# Console e-mail in development; EMAIL_BACKEND=smtp (with EMAIL_HOST…) in production.
+EMAIL_BACKEND_NAME = os.environ.get("EMAIL_BACKEND", "console" if DEBUG else "smtp")
+MAILERS = {
+    "default": {
+        "BACKEND": f"django.core.mail.backends.{EMAIL_BACKEND_NAME}.EmailBackend",
+        "OPTIONS": {
+            key.lower(): int(value) if key == "PORT" else value
+            for key in ("HOST", "PORT", "USERNAME", "PASSWORD")
+            if (value := os.environ.get(f"EMAIL_{key}"))
+        }
+        | ({"use_tls": True} if env_bool("EMAIL_USE_TLS", False) else {})
+        if EMAIL_BACKEND_NAME == "smtp"
+        else {},
+    }
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "redaction@omag.localhost")
+COMMENTS_PER_PAGE = 50  # top-level comments per page, their replies included
+COMMENTS_MAX_LENGTH = 5000
+# Comments close by themselves this many days after publication (0: never).
+COMMENTS_CLOSE_AFTER_DAYS = int(os.environ.get("COMMENTS_CLOSE_AFTER_DAYS", "0"))
+# Approved comments before an e-mail is trusted and approved directly (0: off).
+COMMENTS_TRUST_AFTER_APPROVED = 3
+COMMENTS_MAX_LINKS = 1  # more links than this holds a comment
+COMMENTS_FORM_MIN_SECONDS = 3  # faster than this is a robot
+COMMENTS_FORM_MAX_AGE = 6 * 3600  # older than this, the form must be reloaded
+COMMENTS_RATE_LIMITS = {"ip": (5, 600), "email": (3, 600)}  # (posts, seconds)
+COMMENTS_DUPLICATE_WINDOW = 24 * 3600
+COMMENTS_NOTIFY_EVERY = 3600  # at most one e-mail to moderators per period
+COMMENTS_IP_RETENTION_DAYS = 365
+# Proxies in front of the app that append to X-Forwarded-For (0: use REMOTE_ADDR).
+COMMENTS_TRUSTED_PROXIES = int(os.environ.get("COMMENTS_TRUSTED_PROXIES", "0"))
+# Where links in e-mails to moderators point.
+COMMENTS_SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Comment text: links typed without a scheme become https:// (Django 2028's default).
+URLIZE_ASSUME_HTTPS = True

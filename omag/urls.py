@@ -16,6 +16,10 @@ urlpatterns += i18n_patterns(
     path("", include("articles.urls")),
     prefix_default_language=False,
 )
+urlpatterns += i18n_patterns(
+    path("commentaires/", include("comments.urls")),
+    prefix_default_language=False,
+)
 
 urlpatterns += [
     re_path(rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$", media, name="media"),

@@ -1,4 +1,6 @@
+from django.apps import apps
 from django.core.management.base import BaseCommand
+from django.utils.module_loading import import_string
 
 from articles.demo.content import load_demo
 
@@ -8,6 +10,7 @@ LABELS = {
     "tags": "mots-clés",
     "articles": "articles",
     "users": "comptes",
+    "comments": "commentaires",
 }
 
 
@@ -16,6 +19,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         created = load_demo()
+        if apps.is_installed("comments"):  # idempotent: adds nothing once loaded
+            created.update(import_string("comments.demo.load_demo_comments")())
         summary = ", ".join(
             f"{created[kind]} {label}"
             for kind, label in LABELS.items()

@@ -1,0 +1,137 @@
+from django.test import TestCase, override_settings
+
+from comments.models import Comment
+from comments.templatetags.comments import comment_text
+from tests.factories import make_article, make_author, make_tag
+
+from .factories import make_comment
+
+
+class CommentTextTests(TestCase):
+    def test_plain_text_is_escaped_with_paragraphs_and_links(self):
+        """HTML is escaped, blank lines make paragraphs, line breaks stay, and
+        URLs become links that pass no ranking."""
+        html = comment_text(
+            '<script>alert("x")</script>\nligne 2\n\n'
+            "Voir https://example.org/a?b=1&c=2 et www.example.com."
+        )
+        self.assertIn(
+            "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;<br>ligne 2", html
+        )
+        self.assertEqual(html.count("<p>"), 2)
+        self.assertIn(
+            '<a href="https://example.org/a?b=1&amp;c=2" rel="nofollow ugc noopener">',
+            html,
+        )
+        self.assertIn(
+            '<a href="https://www.example.com" rel="nofollow ugc noopener">', html
+        )
+
+    def test_attribute_text_cannot_become_an_attribute(self):
+        html = comment_text('rel="nofollow" onmouseover="x"')
+        self.assertNotIn('rel="nofollow ugc', html)
+        self.assertNotIn('"', html.replace("<p>", "").replace("</p>", ""))
+
+
+class CommentBlockTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.article = make_article()
+        cls.first = make_comment(cls.article, name="Alice", body="Premier avis.")
+        cls.reply = make_comment(
+            cls.article, parent=cls.first, name="Bob", body="Réponse de Bob."
+        )
+        cls.second = make_comment(cls.article, name="Chloé", body="Deuxième avis.")
+        make_comment(cls.article, status=Comment.Status.PENDING, body="En attente.")
+        make_comment(cls.article, status=Comment.Status.SPAM, body="Indésirable.")
+        make_comment(cls.article, status=Comment.Status.REJECTED, body="Rejeté.")
+        make_comment(
+            cls.article,
+            parent=cls.first,
+            status=Comment.Status.PENDING,
+            body="Rép. attente.",
+        )
+
+    def test_approved_comments_oldest_first_with_replies_and_count(self):
+        response = self.client.get(self.article.get_absolute_url())
+        self.assertContains(
+            response,
+            '<h2 id="comments-title" class="block-title">3 commentaires</h2>',
+            html=False,
+        )
+        content = response.content.decode()
+        self.assertLess(
+            content.index("Premier avis."), content.index("Réponse de Bob.")
+        )
+        self.assertLess(
+            content.index("Réponse de Bob."), content.index("Deuxième avis.")
+        )
+        for hidden in ["En attente.", "Indésirable.", "Rejeté.", "Rép. attente."]:
+            self.assertNotContains(response, hidden)
+        self.assertNotContains(response, self.first.email)
+        self.assertContains(response, "Laisser un commentaire")
+        self.assertContains(response, f'data-reply-to="{self.first.pk}"')
+        # Replies cannot be replied to: one level only.
+        self.assertNotContains(response, f'data-reply-to="{self.reply.pk}"')
+
+    def test_empty_article(self):
+        response = self.client.get(make_article().get_absolute_url())
+        self.assertContains(response, "Aucun commentaire pour l")
+
+    @override_settings(COMMENTS_PER_PAGE=2)
+    def test_pagination_by_threads(self):
+        """Past the page size, threads go on to further pages, each thread
+        with its replies."""
+        third = make_comment(self.article, body="Troisième avis.")
+        page1 = self.client.get(self.article.get_absolute_url())
+        self.assertContains(page1, "Réponse de Bob.")
+        self.assertNotContains(page1, "Troisième avis.")
+        self.assertContains(page1, "?commentaires=2#commentaires")
+        page2 = self.client.get(self.article.get_absolute_url(), {"commentaires": 2})
+        self.assertContains(page2, "Troisième avis.")
+        self.assertNotContains(page2, "Premier avis.")
+        self.assertContains(page2, "4 commentaires")
+        for junk in ["abc", "999", "-1", "2.5"]:
+            self.assertEqual(
+                self.client.get(
+                    self.article.get_absolute_url(), {"commentaires": junk}
+                ).status_code,
+                200,
+            )
+        third.delete()
+
+
+class ArticlePageQueryCountTests(TestCase):
+    """The article page's queries do not grow with its comments."""
+
+    @classmethod
+    def setUpTestData(cls):
+        authors = [make_author(), make_author()]
+        tags = [make_tag(), make_tag()]
+        cls.article = make_article(authors=authors, tags=tags)
+        make_article(section=cls.article.section, authors=authors)
+        make_comment(cls.article)
+        make_comment(cls.article)
+
+    def test_query_count_with_200_comments(self):
+        """With 200 comments (threads and replies) the article page runs the
+        same number of queries as with two."""
+        with self.assertNumQueries(9):
+            response = self.client.get(self.article.get_absolute_url())
+        self.assertEqual(response.status_code, 200)
+        threads = [make_comment(self.article) for _ in range(100)]
+        for thread in threads[:98]:
+            make_comment(self.article, parent=thread)
+        self.assertEqual(Comment.objects.approved().count(), 200)
+        with self.assertNumQueries(9):
+            response = self.client.get(self.article.get_absolute_url())
+        self.assertContains(response, "200 commentaires")
+
+
+class EnglishPageTests(TestCase):
+    def test_comment_block_on_english_page(self):
+        article = make_article()
+        make_comment(article, body="Bonjour.")
+        response = self.client.get("/en" + article.get_absolute_url())
+        self.assertContains(response, "Bonjour.")
+        self.assertContains(response, 'id="commentaires"')
