@@ -59,7 +59,8 @@ def invalidate_site() -> None:
 
 
 def invalidate_paths(paths) -> None:
-    """The pages at these paths (e.g. one article in each language) are stale."""
+    """The pages at these paths (e.g. one article in each language), with any
+    query string, are stale."""
     try:
         for path in paths:
             _bump(_path_generation_key(path))
@@ -82,7 +83,11 @@ def _is_eligible(request) -> bool:
     for name, value in request.GET.lists():
         # Only pagination varies a page; other query strings would let anyone
         # fill the cache with copies.
-        if name != "page" or len(value) != 1 or not value[0].isdigit():
+        if (
+            name not in settings.PAGE_CACHE_QUERY_PARAMS
+            or len(value) != 1
+            or not value[0].isdigit()
+        ):
             return False
     return True
 
@@ -105,8 +110,9 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not settings.PAGE_CACHE_ENABLED or not _is_eligible(request):
             return self.get_response(request)
-        path = request.get_full_path()
-        page_key, path_key = _page_key(path), _path_generation_key(path)
+        # A path's generation covers all its pages (?page=2…).
+        page_key = _page_key(request.get_full_path())
+        path_key = _path_generation_key(request.path)
         try:
             found = _cache().get_many([page_key, SITE_GENERATION_KEY, path_key])
             self.outage_logged = False

@@ -116,6 +116,8 @@ else:
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", 600))
+# Query parameters (page numbers) that make a distinct cached page.
+PAGE_CACHE_QUERY_PARAMS = ("page", "commentaires")
 # HTTP caching by browsers and a CDN in front.
 PAGE_CACHE_BROWSER_MAX_AGE = 60
 PAGE_CACHE_SHARED_MAX_AGE = 60

@@ -16,3 +16,14 @@ def _clear_caches():
     for cache in caches.all():
         cache.clear()
     yield
+
+
+@pytest.fixture(autouse=True)
+def _french_by_default():
+    """A request to /en/… leaves English active in the test thread; each test
+    starts in French, as the site does, so reverse() gives unprefixed URLs."""
+    from django.utils import translation
+
+    translation.activate("fr")
+    yield
+    translation.activate("fr")

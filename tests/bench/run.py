@@ -64,15 +64,22 @@ def manage(size, *args):
 
 def prepare(size):
     counts = SIZES[size]
-    log(f"== Preparing the {size} data set ({counts['articles']:,} articles, "
-        f"{counts['comments']:,} comments)")
+    log(
+        f"== Preparing the {size} data set ({counts['articles']:,} articles, "
+        f"{counts['comments']:,} comments)"
+    )
     subprocess.run(
         ["createdb", "-h", "127.0.0.1", "-U", "postgres", f"omag_bench_{size}"],
         capture_output=True,
     )
     manage(size, "migrate", "--noinput", "-v0")
     subprocess.run(
-        [PY, "tests/bench/prepare.py", str(counts["articles"]), str(counts["comments"])],
+        [
+            PY,
+            "tests/bench/prepare.py",
+            str(counts["articles"]),
+            str(counts["comments"]),
+        ],
         cwd=ROOT,
         env=env_for(size),
         check=True,
@@ -84,13 +91,22 @@ class Gunicorn:
         self.port = port
         self.process = subprocess.Popen(
             [
-                PY, "-m", "gunicorn", "omag.wsgi",
-                "--bind", f"127.0.0.1:{port}",
-                "--workers", "2",
-                "--worker-class", "sync",
-                "--access-logfile", "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null",
-                "--error-logfile", "-",
-                "--log-level", "warning",
+                PY,
+                "-m",
+                "gunicorn",
+                "omag.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "2",
+                "--worker-class",
+                "sync",
+                "--access-logfile",
+                "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null",
+                "--error-logfile",
+                "-",
+                "--log-level",
+                "warning",
             ],
             cwd=ROOT,
             env=env_for(size, **env),
@@ -131,7 +147,14 @@ def wrk(url, duration=None):
     if time.monotonic() > DEADLINE:
         raise RuntimeError("benchmark exceeded its 15 minute bound")
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{duration or DURATION}s", "--latency", url],
+        [
+            "wrk",
+            "-t2",
+            f"-c{CONNECTIONS}",
+            f"-d{duration or DURATION}s",
+            "--latency",
+            url,
+        ],
         capture_output=True,
         text=True,
         timeout=(duration or DURATION) + 30,
@@ -156,8 +179,10 @@ def measure(name, url, results):
     wrk(url, duration=WARMUP)
     results[name] = wrk(url)
     r = results[name]
-    log(f"   {name:28} {r['rps']:9.0f} req/s  p50 {r['p50']:6.2f} ms  "
-        f"p99 {r['p99']:6.2f} ms  errors {r['errors']}")
+    log(
+        f"   {name:28} {r['rps']:9.0f} req/s  p50 {r['p50']:6.2f} ms  "
+        f"p99 {r['p99']:6.2f} ms  errors {r['errors']}"
+    )
 
 
 def main():
@@ -165,8 +190,9 @@ def main():
         sys.exit("wrk is missing: apt-get install wrk (make bench installs it)")
     global STATIC_ROOT, MEDIA_ROOT
     work = Path(tempfile.mkdtemp(prefix="omag-bench-"))
-    STATIC_ROOT, MEDIA_ROOT = work / "static", Path(
-        os.environ.get("BENCH_MEDIA_ROOT", ROOT / ".bench-media")
+    STATIC_ROOT, MEDIA_ROOT = (
+        work / "static",
+        Path(os.environ.get("BENCH_MEDIA_ROOT", ROOT / ".bench-media")),
     )
     results, servers = {}, []
     try:
@@ -174,10 +200,17 @@ def main():
             prepare(size)
         manage("small", "collectstatic", "--noinput", "-v0")
         css = subprocess.run(
-            [PY, "-c", "from django.templatetags.static import static; "
-             "import django; django.setup(); print(static('css/site.css'))"],
-            cwd=ROOT, env=env_for("small", DJANGO_SETTINGS_MODULE="omag.settings"),
-            capture_output=True, text=True, check=True,
+            [
+                PY,
+                "-c",
+                "from django.templatetags.static import static; "
+                "import django; django.setup(); print(static('css/site.css'))",
+            ],
+            cwd=ROOT,
+            env=env_for("small", DJANGO_SETTINGS_MODULE="omag.settings"),
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.strip()
         paths = {
             "article": "/article/bench-article/",
@@ -217,8 +250,10 @@ def main():
     log("\n| page | req/s | p50 ms | p99 ms | vs static |")
     log("| --- | ---: | ---: | ---: | ---: |")
     for name, r in results.items():
-        log(f"| {name} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} | "
-            f"{r['rps'] / static:.2f} |")
+        log(
+            f"| {name} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} | "
+            f"{r['rps'] / static:.2f} |"
+        )
     size_ratio = max(
         results["article uncached"]["rps"] / results["article uncached (large)"]["rps"],
         results["section uncached"]["rps"] / results["section uncached (large)"]["rps"],

@@ -101,8 +101,10 @@ class CommentBlockTests(TestCase):
         third.delete()
 
 
+@override_settings(PAGE_CACHE_ENABLED=False)
 class ArticlePageQueryCountTests(TestCase):
-    """The article page's queries do not grow with its comments."""
+    """The article page's queries do not grow with its comments (rendered,
+    not served from the page cache)."""
 
     @classmethod
     def setUpTestData(cls):
@@ -115,15 +117,16 @@ class ArticlePageQueryCountTests(TestCase):
 
     def test_query_count_with_200_comments(self):
         """With 200 comments (threads and replies) the article page runs the
-        same number of queries as with two."""
-        with self.assertNumQueries(9):
+        same number of queries as with two: the article page's seven (see
+        tests/articles/test_query_counts.py), the count, threads and replies."""
+        with self.assertNumQueries(10):
             response = self.client.get(self.article.get_absolute_url())
         self.assertEqual(response.status_code, 200)
         threads = [make_comment(self.article) for _ in range(100)]
         for thread in threads[:98]:
             make_comment(self.article, parent=thread)
         self.assertEqual(Comment.objects.approved().count(), 200)
-        with self.assertNumQueries(9):
+        with self.assertNumQueries(10):
             response = self.client.get(self.article.get_absolute_url())
         self.assertContains(response, "200 commentaires")
 
@@ -135,3 +138,28 @@ class EnglishPageTests(TestCase):
         response = self.client.get("/en" + article.get_absolute_url())
         self.assertContains(response, "Bonjour.")
         self.assertContains(response, 'id="commentaires"')
+
+
+class CommentApprovalPurgesCacheTests(TestCase):
+    def test_approving_shows_the_comment_on_the_cached_page(self):
+        """The page cache keeps the article page until a comment under it is
+        approved; then both languages render again."""
+        from django.contrib.auth.models import User
+
+        from comments.services import comment_approve
+
+        article = make_article()
+        pending = make_comment(
+            article, status=Comment.Status.PENDING, body="Très juste."
+        )
+        moderator = User.objects.create_user("modo", is_staff=True, is_superuser=True)
+        url, english = article.get_absolute_url(), "/en" + article.get_absolute_url()
+        for page in (url, english):
+            self.client.get(page)
+            self.assertEqual(self.client.get(page)["X-Page-Cache"], "hit")
+        with self.captureOnCommitCallbacks(execute=True):
+            comment_approve(comment=pending, moderator=moderator)
+        for page in (url, english):
+            response = self.client.get(page)
+            self.assertNotIn("X-Page-Cache", response)
+            self.assertContains(response, "Très juste.")

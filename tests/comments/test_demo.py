@@ -12,7 +12,7 @@ class DemoCommentsTests(TestCase):
         comment on the seed article; running it again adds nothing."""
         out = StringIO()
         call_command("load_demo", stdout=out)
-        self.assertIn("5 comments", out.getvalue())
+        self.assertIn("5 commentaires", out.getvalue())
         seed = Comment.objects.first().article
         self.assertEqual(Comment.objects.on(seed).approved().count(), 4)
         self.assertEqual(Comment.objects.on(seed).pending().count(), 1)
@@ -20,7 +20,7 @@ class DemoCommentsTests(TestCase):
             Comment.objects.filter(staff_author__username="moderateur").exists()
         )
         call_command("load_demo", stdout=out)
-        self.assertIn("0 comments", out.getvalue())
+        self.assertIn("0 commentaires", out.getvalue())
         self.assertEqual(Comment.objects.count(), 5)
         response = self.client.get(seed.get_absolute_url())
         self.assertContains(response, "4 commentaires")
