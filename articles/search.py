@@ -40,6 +40,20 @@ MAX_TERMS = 10
 # Markers that cannot occur in an article, turned into <mark> after escaping.
 START, STOP = "\ue000", "\ue001"
 WORD_RE = re.compile(r"\w+(?:['’-]\w+)*")
+# pg_trgm's default (0.6) misses one wrong letter in a seven-letter word
+# ("Poutyne" vs "Poutine" scores 0.5).
+WORD_SIMILARITY_THRESHOLD = 0.5
+
+
+def configure_connection(sender, connection, **kwargs):
+    """Set the trigram threshold that the indexed `%>` operator uses, once per
+    database connection (not per query)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)",
+                [str(WORD_SIMILARITY_THRESHOLD)],
+            )
 
 
 class SearchForm(forms.Form):
