@@ -22,6 +22,11 @@ def latest_publication(**match):
     )
 
 
+def w3c_datetime(moment) -> str:
+    """2026-11-26T09:30:00+01:00, as Google News asks."""
+    return timezone.localtime(moment).replace(microsecond=0).isoformat()
+
+
 class HomeSitemap(Sitemap):
     changefreq = "hourly"
     priority = 1.0
@@ -105,6 +110,8 @@ class NewsSitemap(Sitemap):
         urls = super().get_urls(page=page, site=site, protocol=protocol)
         for url in urls:
             url["publication"] = publication
+            url["publication_date"] = w3c_datetime(url["item"].published_at)
+            url["lastmod_datetime"] = w3c_datetime(url["lastmod"])
         return urls
 
 
