@@ -5,7 +5,8 @@ trigger, see migration 0002_search_vector) with the `french_unaccent`
 configuration, ranked with title > standfirst > body, excerpts highlighted by
 ts_headline, and a trigram spelling suggestion when nothing matches.
 SQLite (the demo default): every word must appear in the title, standfirst or
-body; title matches first; excerpts highlighted in Python.
+body, accents and case ignored; title matches first; excerpts highlighted in
+Python.
 """
 
 import html
@@ -22,6 +23,7 @@ from django.db.models import (
     BooleanField,
     Case,
     F,
+    Func,
     IntegerField,
     Q,
     TextField,
@@ -46,9 +48,13 @@ WORD_SIMILARITY_THRESHOLD = 0.5
 
 
 def configure_connection(sender, connection, **kwargs):
-    """Set the trigram threshold that the indexed `%>` operator uses, once per
-    database connection (not per query)."""
-    if connection.vendor == "postgresql":
+    """Once per database connection: on PostgreSQL, the trigram threshold that
+    the indexed `%>` operator uses; on SQLite, the accent folding function."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(
+            "omag_fold", 1, _fold_or_none, deterministic=True
+        )
+    elif connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT set_config('pg_trgm.word_similarity_threshold', %s, false)",
@@ -93,6 +99,17 @@ def fold(text: str) -> str:
     return "".join(unicodedata.normalize("NFD", c.lower())[:1] or c for c in text)
 
 
+def _fold_or_none(text):
+    return fold(text) if isinstance(text, str) else text
+
+
+class Fold(Func):
+    """SQLite: fold() in SQL, registered on each connection."""
+
+    function = "omag_fold"
+    output_field = TextField()
+
+
 def terms(query: str) -> list[str]:
     return WORD_RE.findall(query)[:MAX_TERMS]
 
@@ -114,23 +131,30 @@ def search_queryset(queryset, query: str):
     if not words:
         return queryset.none()
     condition = Q()
-    for word in words:
+    for word in map(fold, words):
         condition &= (
-            Q(title__icontains=word)
-            | Q(standfirst__icontains=word)
-            | Q(body__icontains=word)
+            Q(folded_title__contains=word)
+            | Q(folded_standfirst__contains=word)
+            | Q(folded_body__contains=word)
         )
     in_title = sum(
         (
             Case(
-                When(title__icontains=w, then=1), default=0, output_field=IntegerField()
+                When(folded_title__contains=fold(w), then=1),
+                default=0,
+                output_field=IntegerField(),
             )
             for w in words
         ),
         start=Value(0),
     )
     return (
-        queryset.filter(condition)
+        queryset.alias(
+            folded_title=Fold("title"),
+            folded_standfirst=Fold("standfirst"),
+            folded_body=Fold("body"),
+        )
+        .filter(condition)
         .annotate(rank=in_title)
         .order_by("-rank", "-published_at", "-pk")
     )

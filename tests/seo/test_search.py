@@ -303,6 +303,14 @@ class SimpleSearchTests(TestCase):
         )
         self.assertContains(response, "La <mark>montagne</mark> à l&#x27;honneur")
 
+    def test_accents_and_case_are_ignored(self):
+        """'DEVOILE' finds 'dévoilé', 'Été' finds 'été'."""
+        response = self.client.get(search_url("DEVOILE"))
+        self.assertEqual(titles(response), [self.body_match.title])
+        self.assertContains(response, "Le parcours <mark>dévoilé</mark>")
+        response = self.client.get(search_url("Été"))
+        self.assertEqual(titles(response), [self.title_match.title])
+
 
 class HelperTests(TestCase):
     def test_fold_keeps_length(self):
