@@ -1,14 +1,17 @@
 """RSS 2.0 and Atom feeds of the latest published articles: the whole site,
 one section, one author (django.contrib.syndication)."""
 
+import copy
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
+from django.utils.feedgenerator import Atom1Feed, Enclosure
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
+from .images import rendition_url
 from .models import Article, Author, Section
 
 FEED_LENGTH = 30
@@ -19,6 +22,13 @@ class LatestArticlesFeed(Feed):
 
     language = settings.LANGUAGE_CODE
     ttl = 15
+    request = None
+
+    def __call__(self, request, *args, **kwargs):
+        # One copy per request: the instance in the URLconf is shared by threads.
+        feed = copy.copy(self)
+        feed.request = request
+        return Feed.__call__(feed, request, *args, **kwargs)
 
     def title(self, obj=None):
         return settings.SITE_NAME
@@ -63,6 +73,14 @@ class LatestArticlesFeed(Feed):
     def item_author_name(self, item):
         names = [author.display_name for author in item.authors_in_order()]
         return ", ".join(names) or None
+
+    def item_enclosures(self, item):
+        """The 1200×630 lead image, as news readers show it."""
+        social = (item.lead_image_renditions or {}).get("social") or {}
+        if "bytes" not in social:
+            return []
+        url = self.request.build_absolute_uri(rendition_url(social["jpg"]))
+        return [Enclosure(url, str(social["bytes"]), "image/jpeg")]
 
     def item_categories(self, item):
         return [item.section.name, *(tag.name for tag in item.tags.all())]

@@ -80,4 +80,10 @@ def build_social_rendition(field_file, size=SOCIAL_SIZE) -> dict:
             source = ImageOps.exif_transpose(source).convert("RGB")
             card = ImageOps.fit(source, size, Image.Resampling.LANCZOS)
             name = default_storage.save(name, ContentFile(_encode(card, "JPEG")))
-    return {"jpg": name, "w": size[0], "h": size[1]}
+    # The size in bytes is what a feed enclosure must announce.
+    return {
+        "jpg": name,
+        "w": size[0],
+        "h": size[1],
+        "bytes": default_storage.size(name),
+    }

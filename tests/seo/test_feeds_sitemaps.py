@@ -1,6 +1,7 @@
 import xml.etree.ElementTree as ET
 from datetime import timedelta
 
+from django.core.files.storage import default_storage
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
@@ -71,6 +72,23 @@ class FeedTests(TestCase):
             "Claire Dumont", item.findtext("{http://purl.org/dc/elements/1.1/}creator")
         )
         self.assertTrue(item.findtext("pubDate"))
+
+    def test_lead_image_as_enclosure(self):
+        """The 1200×630 card image, with its absolute URL, size and type."""
+        article = make_article(
+            title="Avec image", image=True, published_at=now() - timedelta(minutes=1)
+        )
+        social = article.lead_image_renditions["social"]
+        _, items = self.rss_items(reverse("articles:feed_rss"))
+        enclosure = items[0].find("enclosure")
+        self.assertEqual(
+            enclosure.get("url"), "http://testserver/media/" + social["jpg"]
+        )
+        self.assertEqual(
+            int(enclosure.get("length")), default_storage.size(social["jpg"])
+        )
+        self.assertEqual(enclosure.get("type"), "image/jpeg")
+        self.assertIsNone(items[1].find("enclosure"))
 
     def test_site_atom(self):
         response = self.client.get(reverse("articles:feed_atom"))
