@@ -128,7 +128,8 @@ def social_meta(context, title="", description="", type="website"):
         "locale": OG_LOCALES.get(translation.get_language(), "fr_FR"),
         "type": type,
         "title": title or settings.SITE_NAME,
-        "description": description or SITE_DESCRIPTION,
+        "description": Truncator(" ".join(str(description).split())).chars(300)
+        or SITE_DESCRIPTION,
         "url": canonical_url(context),
     }
 
