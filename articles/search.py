@@ -249,6 +249,19 @@ def similarity(a: str, b: str) -> float:
     return len(ta & tb) / len(ta | tb) if ta and tb else 0.0
 
 
+def spelling_candidates(queryset, words: list[str]):
+    """Rows whose title or standfirst holds a word close to one of `words`
+    (pg_trgm's `%>`, answered from the trigram index)."""
+    clause = " OR ".join(
+        [
+            "omag_unaccent(articles_article.title || ' ' || articles_article.standfirst)"
+            " %%> omag_unaccent(%s)"
+        ]
+        * len(words)
+    )
+    return queryset.filter(RawSQL(clause, words, output_field=BooleanField()))
+
+
 def suggest_spelling(queryset, query: str) -> str:
     """A better-spelled query made of words that published titles and
     standfirsts use ('Poutyne' → 'Poutine'), or '' when there is none.
@@ -261,16 +274,9 @@ def suggest_spelling(queryset, query: str) -> str:
     long_words = [w for w in words if len(w) >= 4][:5]
     if not long_words:
         return ""
-    clause = " OR ".join(
-        [
-            "omag_unaccent(articles_article.title || ' ' || articles_article.standfirst)"
-            " %%> omag_unaccent(%s)"
-        ]
-        * len(long_words)
-    )
-    candidates = queryset.filter(
-        RawSQL(clause, long_words, output_field=BooleanField())
-    ).values_list("title", "standfirst")[:50]
+    candidates = spelling_candidates(queryset, long_words).values_list(
+        "title", "standfirst"
+    )[:50]
     vocabulary = {
         w for row in candidates for text in row for w in WORD_RE.findall(text)
     }

@@ -5,7 +5,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from articles.models import Article
-from articles.search import fold, highlight, similarity
+from articles.search import fold, highlight, similarity, spelling_candidates
 from tests.factories import make_article, make_author, make_section, tomorrow
 
 ON_POSTGRESQL = connection.vendor == "postgresql"
@@ -173,6 +173,20 @@ class FullTextSearchTests(TestCase):
                 "'articles_article_search_idx'"
             )
             self.assertIn("gin (search_vector)", cursor.fetchone()[0])
+
+    def test_search_can_use_the_gin_index(self):
+        """The match is answered from the index (sequential scans are turned off
+        so that the planner shows it can, whatever the table size)."""
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = Article.objects.search("fusion").explain()
+        self.assertIn("articles_article_search_idx", plan)
+
+    def test_spelling_candidates_can_use_the_trigram_index(self):
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = spelling_candidates(Article.objects.all(), ["Poutyne", "Zelenski"])
+        self.assertIn("articles_article_trgm_idx", plan.explain())
 
     def test_html_tags_are_not_indexed(self):
         make_article(title="Tableau", body='<p class="encadre">Texte du tableau</p>')
