@@ -84,4 +84,8 @@ class ArticleAdmin(admin.ModelAdmin):
                 ]
             },
         ),
+        (
+            _("Référencement"),
+            {"fields": ["meta_description"], "classes": ["collapse"]},
+        ),
     ]

@@ -7,6 +7,10 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Articles")
 
     def ready(self):
+        from django.db.backends.signals import connection_created
+
         from . import signals
+        from .search import configure_connection
 
         signals.connect()
+        connection_created.connect(configure_connection)

@@ -59,3 +59,31 @@ def build_renditions(field_file, widths=None) -> dict:
 
 def rendition_url(name: str) -> str:
     return default_storage.url(name)
+
+
+SOCIAL_SIZE = (1200, 630)
+
+
+def build_social_rendition(field_file, size=SOCIAL_SIZE) -> dict:
+    """The 1200×630 JPEG that OpenGraph and Twitter cards show, cropped around
+    the centre. Made once when the image is saved, like the other renditions."""
+    field_file.open("rb")
+    try:
+        data = field_file.read()
+    finally:
+        field_file.close()
+    digest = hashlib.sha256(data).hexdigest()[:12]
+    stem = PurePosixPath(field_file.name).stem[:60]
+    name = f"renditions/{digest[:2]}/{stem}-{digest}-{size[0]}x{size[1]}.jpg"
+    if not default_storage.exists(name):
+        with Image.open(BytesIO(data)) as source:
+            source = ImageOps.exif_transpose(source).convert("RGB")
+            card = ImageOps.fit(source, size, Image.Resampling.LANCZOS)
+            name = default_storage.save(name, ContentFile(_encode(card, "JPEG")))
+    # The size in bytes is what a feed enclosure must announce.
+    return {
+        "jpg": name,
+        "w": size[0],
+        "h": size[1],
+        "bytes": default_storage.size(name),
+    }

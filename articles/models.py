@@ -1,10 +1,14 @@
+import math
+
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import connection, models
 from django.db.models import F, Prefetch, Q, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.html import strip_tags
+from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext_lazy as _
 
 
@@ -157,6 +161,13 @@ class ArticleQuerySet(models.QuerySet):
             .for_listing()
         )
 
+    def search(self, query: str):
+        """Articles matching a reader's query, best match first (see search.py:
+        PostgreSQL full-text search, a simpler LIKE search elsewhere)."""
+        from .search import search_queryset
+
+        return search_queryset(self, query)
+
     def for_detail(self):
         """Everything the article page shows, in a fixed number of queries."""
         return (
@@ -262,6 +273,19 @@ class Article(models.Model):
         help_text=_("Facultative, affichée aux lecteurs avec la date de mise à jour."),
     )
     comments_open = models.BooleanField(_("commentaires ouverts"), default=True)
+    meta_description = models.CharField(
+        _("description pour les moteurs de recherche"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Facultative : remplace le chapô dans les résultats des moteurs de "
+            "recherche et les partages sur les réseaux sociaux (160 caractères "
+            "conseillés)."
+        ),
+    )
+    # Filled by a PostgreSQL trigger (migration 0002_search_vector) on every
+    # insert and every update of the title, standfirst or body; unused on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -303,12 +327,19 @@ class Article(models.Model):
 
     def refresh_renditions(self):
         """Make the lead image's renditions when the image is new or changed."""
-        from .images import build_renditions
+        from .images import build_renditions, build_social_rendition
 
         source = self.lead_image.name if self.lead_image else ""
-        if self.lead_image_renditions.get("source", "") == source:
+        renditions = self.lead_image_renditions
+        if renditions.get("source", "") == source and (
+            not source or "social" in renditions
+        ):
             return
         self.lead_image_renditions = build_renditions(self.lead_image) if source else {}
+        if source:
+            self.lead_image_renditions["social"] = build_social_rendition(
+                self.lead_image
+            )
         Article.objects.filter(pk=self.pk).update(
             lead_image_renditions=self.lead_image_renditions
         )
@@ -318,6 +349,28 @@ class Article(models.Model):
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
             and self.published_at <= (now or timezone.now())
+        )
+
+    def get_meta_description(self) -> str:
+        """What search engines and social cards show: the editor's override,
+        else the standfirst, in plain text and at most 300 characters."""
+        text = self.meta_description or strip_tags(self.standfirst)
+        return Truncator(" ".join(text.split())).chars(300)
+
+    @property
+    def word_count(self) -> int:
+        return len(strip_tags(self.body).split())
+
+    @property
+    def reading_minutes(self) -> int:
+        """Minutes to read the body at 230 words a minute, at least one."""
+        return max(1, math.ceil(self.word_count / 230))
+
+    def last_modified(self):
+        """When readers last saw a change: publication, public update or the
+        latest save, whichever is latest (feeds, sitemaps, structured data)."""
+        return max(
+            d for d in (self.published_at, self.updated_at, self.modified_at) if d
         )
 
     def authors_in_order(self):

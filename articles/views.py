@@ -6,6 +6,7 @@ from omag.pagecache import mark_cacheable
 
 from .models import Article, Author, Section, Tag
 from .pagination import CountlessPaginator
+from .search import SearchForm, search
 
 
 class PublicPageMixin:
@@ -96,4 +97,32 @@ class ArticleDetailView(PublicPageMixin, DetailView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             related=self.object.related_articles(), **kwargs
+        )
+
+
+class SearchView(TemplateView):
+    """Results of the reader's query; a bad query is answered with the form
+    and its error (400), never a server error."""
+
+    template_name = "articles/search.html"
+
+    def get(self, request, *args, **kwargs):
+        form = SearchForm(request.GET)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(form=form), status=400)
+        query = form.cleaned_data["q"]
+        results = None
+        if query:
+            results = search(
+                Article.objects.published(),
+                query,
+                page_number=request.GET.get("page"),
+            )
+        return self.render_to_response(
+            self.get_context_data(
+                form=form,
+                query=query,
+                results=results,
+                page_obj=results.page if results else None,
+            )
         )

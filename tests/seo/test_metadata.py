@@ -1,0 +1,254 @@
+import html
+import json
+import re
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.test import TestCase
+from django.urls import reverse
+from django.utils import translation
+from django.utils.dateparse import parse_datetime
+from PIL import Image
+
+from articles.models import Article
+from tests.factories import make_article, make_author, make_section, make_tag, now
+
+JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
+
+
+def meta(response, attribute, name):
+    """Content of <meta {attribute}="{name}">, or None."""
+    page = response.content.decode()
+    found = re.search(
+        rf'<meta {attribute}="{re.escape(name)}" content="([^"]*)">', page
+    )
+    return html.unescape(found.group(1)) if found else None
+
+
+def structured_data(response):
+    return [json.loads(block) for block in JSON_LD.findall(response.content.decode())]
+
+
+class ArticleMetadataTests(TestCase):
+    def setUp(self):
+        """Per test, not setUpTestData: the image files go to each test's own
+        media folder."""
+        # A request under /en/ leaves English active in this thread.
+        translation.activate(settings.LANGUAGE_CODE)
+        self.section = make_section(name="International", slug="international")
+        self.authors = [
+            make_author(display_name="Claire Dumont", slug="claire-dumont"),
+            make_author(display_name="Paul Martin", slug="paul-martin"),
+        ]
+        self.article = make_article(
+            title="La Russie retire une partie de ses troupes en Crimée",
+            slug="retrait-crimee",
+            standfirst="Moscou annonce un retrait « partiel ».",
+            body="<p>" + "mot " * 700 + "</p>",
+            section=self.section,
+            authors=self.authors,
+            tags=[make_tag(name="Russie"), make_tag(name="Ukraine")],
+            image=True,
+            published_at=now() - timedelta(hours=6),
+            updated_at=now() - timedelta(hours=1),
+            update_note="Une erreur de date a été corrigée.",
+        )
+        self.url = self.article.get_absolute_url()
+
+    def test_description_is_the_standfirst_unless_overridden(self):
+        response = self.client.get(self.url)
+        self.assertEqual(
+            meta(response, "name", "description"),
+            "Moscou annonce un retrait « partiel ».",
+        )
+        Article.objects.filter(pk=self.article.pk).update(
+            meta_description="Le retrait des troupes russes, expliqué."
+        )
+        response = self.client.get(self.url)
+        self.assertEqual(
+            meta(response, "name", "description"),
+            "Le retrait des troupes russes, expliqué.",
+        )
+        self.assertEqual(
+            meta(response, "property", "og:description"),
+            "Le retrait des troupes russes, expliqué.",
+        )
+
+    def test_canonical_url_is_the_french_page(self):
+        expected = f'<link rel="canonical" href="http://testserver{self.url}">'
+        self.assertContains(self.client.get(self.url + "?utm_source=x"), expected)
+        self.assertContains(self.client.get("/en" + self.url), expected)
+
+    def test_open_graph_and_twitter_card(self):
+        response = self.client.get(self.url)
+        self.assertEqual(meta(response, "property", "og:type"), "article")
+        self.assertEqual(meta(response, "property", "og:title"), self.article.title)
+        self.assertEqual(
+            meta(response, "property", "og:url"), f"http://testserver{self.url}"
+        )
+        self.assertEqual(meta(response, "property", "og:image:width"), "1200")
+        self.assertEqual(meta(response, "property", "og:image:height"), "630")
+        self.assertEqual(
+            meta(response, "property", "og:image:alt"), self.article.lead_image_alt
+        )
+        self.assertEqual(meta(response, "property", "article:section"), "International")
+        self.assertEqual(meta(response, "name", "twitter:card"), "summary_large_image")
+        image_url = meta(response, "property", "og:image")
+        self.assertEqual(meta(response, "name", "twitter:image"), image_url)
+        self.assertTrue(image_url.startswith("http://testserver/media/renditions/"))
+
+    def test_social_rendition_is_1200_by_630_and_made_once(self):
+        """Made on save, stored with the other renditions, never remade while
+        the image is the same."""
+        social = self.article.lead_image_renditions["social"]
+        self.assertEqual((social["w"], social["h"]), (1200, 630))
+        with default_storage.open(social["jpg"]) as f, Image.open(f) as image:
+            self.assertEqual(image.size, (1200, 630))
+        self.article.title = "Nouveau titre"
+        self.article.save()
+        self.assertEqual(self.article.lead_image_renditions["social"], social)
+
+    def test_older_renditions_get_a_social_card_on_save(self):
+        renditions = dict(self.article.lead_image_renditions)
+        del renditions["social"]
+        Article.objects.filter(pk=self.article.pk).update(
+            lead_image_renditions=renditions
+        )
+        article = Article.objects.get(pk=self.article.pk)
+        article.save()
+        article.refresh_from_db()
+        self.assertEqual(article.lead_image_renditions["social"]["w"], 1200)
+
+    def test_no_image_means_a_small_card(self):
+        article = make_article(title="Sans image")
+        response = self.client.get(article.get_absolute_url())
+        self.assertEqual(meta(response, "name", "twitter:card"), "summary")
+        self.assertIsNone(meta(response, "property", "og:image"))
+        self.assertNotIn("image", structured_data(response)[0])
+
+    def test_news_article_json_ld(self):
+        """NewsArticle with headline, dates, authors in byline order, section,
+        image, publisher and the correction."""
+        response = self.client.get(self.url)
+        (data,) = structured_data(response)
+        article = self.article
+        self.assertEqual(data["@context"], "https://schema.org")
+        self.assertEqual(data["@type"], "NewsArticle")
+        self.assertEqual(data["headline"], article.title)
+        self.assertEqual(data["url"], f"http://testserver{self.url}")
+        self.assertEqual(data["mainEntityOfPage"]["@id"], data["url"])
+        self.assertEqual(
+            parse_datetime(data["datePublished"]),
+            article.published_at.replace(microsecond=0),
+        )
+        self.assertEqual(
+            parse_datetime(data["dateModified"]),
+            article.last_modified().replace(microsecond=0),
+        )
+        self.assertEqual(
+            data["author"],
+            [
+                {
+                    "@type": "Person",
+                    "name": "Claire Dumont",
+                    "url": "http://testserver/auteur/claire-dumont/",
+                },
+                {
+                    "@type": "Person",
+                    "name": "Paul Martin",
+                    "url": "http://testserver/auteur/paul-martin/",
+                },
+            ],
+        )
+        self.assertEqual(data["articleSection"], "International")
+        self.assertEqual(data["keywords"], ["Russie", "Ukraine"])
+        self.assertEqual(data["image"][0], meta(response, "property", "og:image"))
+        self.assertEqual(data["publisher"]["name"], "Ô Magazine")
+        self.assertEqual(data["publisher"]["@type"], "NewsMediaOrganization")
+        self.assertEqual(data["wordCount"], 700)
+        self.assertEqual(data["inLanguage"], "fr")
+        self.assertEqual(
+            data["correction"][0]["text"], "Une erreur de date a été corrigée."
+        )
+        self.assertEqual(
+            parse_datetime(data["correction"][0]["datePublished"]),
+            article.updated_at.replace(microsecond=0),
+        )
+
+    def test_no_correction_without_an_update_note(self):
+        article = make_article()
+        (data,) = structured_data(self.client.get(article.get_absolute_url()))
+        self.assertNotIn("correction", data)
+
+    def test_json_ld_cannot_be_closed_by_article_text(self):
+        title = "Un titre </script><script>alert(1)</script> & <!-- piège"
+        article = make_article(title=title)
+        response = self.client.get(article.get_absolute_url())
+        self.assertNotIn("<script>alert(1)", response.content.decode())
+        (data,) = structured_data(response)
+        self.assertEqual(data["headline"], title)
+
+    def test_reading_time(self):
+        """700 words at 230 a minute: 4 minutes; a short text: 1 minute."""
+        self.assertContains(
+            self.client.get(self.url),
+            '<span class="reading-time">4 min de lecture</span>',
+            html=True,
+        )
+        short = make_article(body="<p>Trois petits mots.</p>")
+        self.assertContains(
+            self.client.get(short.get_absolute_url()), "1 min de lecture"
+        )
+
+    def test_article_page_query_count(self):
+        """Metadata reads what the page already fetched: no extra query."""
+        with self.assertNumQueries(6):
+            self.client.get(self.url)
+
+
+class ListingMetadataTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.section = make_section(
+            name="Culture", slug="culture", description="Livres, films, expositions."
+        )
+        for _n in range(14):
+            make_article(section=cls.section)
+
+    def test_home(self):
+        response = self.client.get(reverse("articles:home"))
+        self.assertEqual(meta(response, "property", "og:type"), "website")
+        self.assertEqual(meta(response, "property", "og:title"), "Ô Magazine")
+        self.assertTrue(meta(response, "name", "description"))
+        self.assertContains(
+            response, '<link rel="canonical" href="http://testserver/">'
+        )
+        (data,) = structured_data(response)
+        self.assertEqual(data["@type"], "WebSite")
+        self.assertEqual(
+            data["potentialAction"]["target"],
+            "http://testserver/recherche/?q={search_term_string}",
+        )
+
+    def test_section(self):
+        response = self.client.get(self.section.get_absolute_url())
+        self.assertEqual(
+            meta(response, "name", "description"), "Livres, films, expositions."
+        )
+        self.assertEqual(meta(response, "property", "og:title"), "Culture")
+        self.assertEqual(
+            meta(response, "property", "og:description"), "Livres, films, expositions."
+        )
+
+    def test_paginated_section_is_its_own_canonical(self):
+        response = self.client.get(self.section.get_absolute_url() + "?page=2")
+        self.assertContains(
+            response,
+            '<link rel="canonical" href="http://testserver/rubrique/culture/?page=2">',
+        )
+        response = self.client.get(self.section.get_absolute_url() + "?page=1")
+        self.assertContains(
+            response,
+            '<link rel="canonical" href="http://testserver/rubrique/culture/">',
+        )
