@@ -179,10 +179,18 @@ class ArticleQuerySet(models.QuerySet):
                     "related_links",
                     queryset=RelatedLink.objects.select_related(
                         "related", "related__section"
-                    ).order_by("position"),
+                    )
+                    .defer("related__body", "related__search_vector")
+                    .order_by("position"),
                 ),
             )
         )
+
+
+class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
+    def get_queryset(self):
+        # The search vector is only read by the database itself; never load it.
+        return super().get_queryset().defer("search_vector")
 
 
 class Article(models.Model):
@@ -287,7 +295,7 @@ class Article(models.Model):
     # insert and every update of the title, standfirst or body; unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
 
-    objects = ArticleQuerySet.as_manager()
+    objects = ArticleManager()
 
     class Meta:
         ordering = ["-published_at", "-pk"]
