@@ -56,6 +56,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Consent enforcement first, i.e. outside any page cache (keep them above
+    # UpdateCacheMiddleware): they act on one reader's cookies.
+    "consent.middleware.ConsentCleanCookiesMiddleware",
+    "consent.middleware.ConsentCookieFilterMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -144,3 +148,9 @@ ARTICLE_RENDITION_WIDTHS = (320, 640, 960, 1280)
 SITE_NAME = os.environ.get("SITE_NAME", "Ô Magazine")
 ARTICLES_PER_PAGE = 12
 RELATED_ARTICLES_COUNT = 3
+
+# --- Cookie consent ---------------------------------------------------------
+# Six months (CNIL), then asked again; more settings in consent/conf.py.
+CONSENT_MAX_AGE = 60 * 60 * 24 * 182
+COOKIE_CONSENT_MAX_AGE = CONSENT_MAX_AGE
+COOKIE_CONSENT_SECURE = not DEBUG
