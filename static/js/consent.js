@@ -53,6 +53,8 @@
     state = newState;
     runScripts();
     loadEmbeds();
+    // The groups running now, for styles and for tests waiting on the state.
+    document.documentElement.dataset.consent = state.activeCookieGroups.join(" ") || "none";
     document.dispatchEvent(new CustomEvent("omag:consent", { detail: { active: state.activeCookieGroups.slice() } }));
   }
 
