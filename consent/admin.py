@@ -2,7 +2,8 @@ import csv
 import uuid
 
 from cookie_consent.admin import CookieAdmin as PackageCookieAdmin
-from cookie_consent.models import Cookie
+from cookie_consent.admin import CookieGroupAdmin as PackageCookieGroupAdmin
+from cookie_consent.models import Cookie, CookieGroup
 from django.contrib import admin
 from django.http import HttpResponse
 from django.utils import timezone
@@ -35,6 +36,17 @@ class CookieAdmin(PackageCookieAdmin):
     @admin.display(description=_("durée de vie"), ordering="details__lifetime")
     def lifetime(self, obj):
         return getattr(getattr(obj, "details", None), "lifetime", "")
+
+
+admin.site.unregister(CookieGroup)
+
+
+@admin.register(CookieGroup)
+class CookieGroupAdmin(PackageCookieGroupAdmin):
+    """The package's group admin, without one query per row for the version."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("cookie_set")
 
 
 @admin.register(ConsentRecord)

@@ -2,7 +2,7 @@ import uuid
 from datetime import timedelta
 from io import StringIO
 
-from cookie_consent.models import LogItem
+from cookie_consent.models import Cookie, LogItem
 from django.contrib.auth.models import Group, User
 from django.core.management import CommandError, call_command
 from django.test import TestCase
@@ -112,3 +112,35 @@ class PurgeTests(TestCase):
     def test_zero_days_is_refused(self):
         with self.assertRaisesMessage(CommandError, "au moins un jour"):
             call_command("purge_consent_records", "--days", "0")
+
+
+class CookieAdminTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.admin = User.objects.create_superuser("admin", password="x")
+
+    def setUp(self):
+        self.client.force_login(self.admin)
+
+    def test_group_changelist_query_count_is_fixed(self):
+        """Three groups, eleven cookies: no query per row for the version."""
+        with self.assertNumQueries(6):
+            response = self.client.get(
+                reverse("admin:cookie_consent_cookiegroup_changelist")
+            )
+        self.assertContains(response, "Médias externes")
+
+    def test_cookie_changelist_shows_provider_and_lifetime(self):
+        with self.assertNumQueries(6):
+            response = self.client.get(
+                reverse("admin:cookie_consent_cookie_changelist")
+            )
+        self.assertContains(response, "YouTube (Google)")
+        self.assertContains(response, "13 mois")
+
+    def test_cookie_details_are_edited_with_the_cookie(self):
+        cookie = Cookie.objects.get(name="omag_audience")
+        response = self.client.get(
+            reverse("admin:cookie_consent_cookie_change", args=[cookie.pk])
+        )
+        self.assertContains(response, 'name="details-0-lifetime"')

@@ -236,3 +236,19 @@ class CookiePageTests(TestCase):
         self.assertContains(response, "Save selection")
         self.assertContains(response, "Refuse all")
         self.assertContains(response, 'action="/en/cookies/choix/"')
+
+
+class PerReaderEndpointsTests(TestCase):
+    def test_per_reader_endpoints_are_never_cached(self):
+        """They answer one reader's cookies: no shared cache may keep them."""
+        responses = [
+            self.client.get(reverse("consent:status")),
+            self.client.get(reverse("consent:settings")),
+            self.client.get(reverse("consent:panel")),
+            decide(self.client, "refuse_all"),
+            self.client.post(reverse("consent:audience"), {"path": "/"}),
+        ]
+        for response in responses:
+            with self.subTest(url=response.wsgi_request.path):
+                self.assertIn("no-store", response["Cache-Control"])
+                self.assertIn("private", response["Cache-Control"])
