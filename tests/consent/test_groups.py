@@ -72,6 +72,13 @@ class VersionTests(TestCase):
         group.save()
         self.assertNotEqual(current_version(), before)
 
+    def test_version_changes_when_a_cookie_lifetime_changes(self):
+        before = current_version()
+        details = CookieDetails.objects.get(cookie__name="omag_audience")
+        details.lifetime = "6 mois"
+        details.save()
+        self.assertNotEqual(current_version(), before)
+
     def test_version_changes_with_the_texts_version(self):
         before = current_version()
         with override_settings(CONSENT_TEXTS_VERSION="autre"):
