@@ -58,6 +58,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Consent enforcement first, i.e. outside any page cache (keep them above
+    # omag.pagecache.PageCacheMiddleware): they act on one reader's cookies.
+    "consent.middleware.ConsentCleanCookiesMiddleware",
+    "consent.middleware.ConsentCookieFilterMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Early, so that a hit skips sessions, auth and rendering altogether.
@@ -209,3 +213,9 @@ COMMENTS_TRUSTED_PROXIES = int(os.environ.get("COMMENTS_TRUSTED_PROXIES", "0"))
 COMMENTS_SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Comment text: links typed without a scheme become https:// (Django 2028's default).
 URLIZE_ASSUME_HTTPS = True
+
+# --- Cookie consent ---------------------------------------------------------
+# Six months (CNIL), then asked again; more settings in consent/conf.py.
+CONSENT_MAX_AGE = 60 * 60 * 24 * 182
+COOKIE_CONSENT_MAX_AGE = CONSENT_MAX_AGE
+COOKIE_CONSENT_SECURE = not DEBUG

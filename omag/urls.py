@@ -14,6 +14,7 @@ urlpatterns = [
 # URL, never negotiated from headers, so a page cache needs no Vary on it.
 urlpatterns += i18n_patterns(
     path("", include("articles.urls")),
+    path("", include("consent.urls")),
     prefix_default_language=False,
 )
 urlpatterns += i18n_patterns(

@@ -69,3 +69,25 @@ def page(context):
 @pytest.fixture(autouse=True)
 def _serve_media(settings):
     settings.SERVE_MEDIA = True
+
+
+@pytest.fixture(autouse=True)
+def _consent_decided(request, live_server):
+    """Journeys that are not about consent start as a reader who has refused
+    optional cookies, so that the consent dialog does not cover the page.
+    tests/browser/test_consent*.py override this fixture to see the banner."""
+    if "context" not in request.fixturenames:
+        return
+    from django.urls import reverse
+
+    from tests.consent.helpers import seed_cookie_groups
+
+    request.getfixturevalue("transactional_db")
+    seed_cookie_groups()
+    context = request.getfixturevalue("context")
+    status = context.request.get(live_server.url + reverse("consent:status")).json()
+    context.request.post(
+        live_server.url + reverse("consent:save"),
+        form={"choice": "refuse_all", "csrfmiddlewaretoken": status["csrftoken"]},
+        headers={"X-Cookie-Consent-Fetch": "1"},
+    )
