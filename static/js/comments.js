@@ -60,11 +60,24 @@
     });
   }
 
+  // Other scripts (consent.js) may fetch a token at the same time on a first
+  // visit, and the last CSRF cookie set wins: read it again when posting.
+  function cookieToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : null;
+  }
+
   function enableForm(state) {
     if (!form) {
       return;
     }
     hiddenInput("csrfmiddlewaretoken", state.csrf_token);
+    form.addEventListener("submit", function () {
+      var token = cookieToken();
+      if (token) {
+        form.querySelector('input[name="csrfmiddlewaretoken"]').value = token;
+      }
+    });
     hiddenInput("token", state.form_token);
     form.hidden = false;
     block.querySelector("[data-comments-fallback]").hidden = true;

@@ -80,9 +80,16 @@
     returnFocus = null;
   }
 
+  // comments.js may fetch a token at the same time on a first visit, and the
+  // last CSRF cookie set wins: the cookie is the one to send.
+  function cookieToken() {
+    var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+    return match ? decodeURIComponent(match[1]) : null;
+  }
+
   function save(data) {
     if (!state) return Promise.reject(new Error("no state"));
-    data.set("csrfmiddlewaretoken", state.csrftoken);
+    data.set("csrfmiddlewaretoken", cookieToken() || state.csrftoken);
     return fetch(dialog.dataset.saveUrl, {
       method: "POST",
       body: data,

@@ -36,6 +36,10 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def browser():
+    from playwright.sync_api import expect
+
+    # Two cores shared with the live server: allow more than the default 5 s.
+    expect.set_options(timeout=10_000)
     if not os.path.exists(CHROMIUM):
         message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
         if os.environ.get("OMAG_REQUIRE_BROWSER"):

@@ -88,7 +88,9 @@ class MiddlewareOrderTests(TestCase):
         clean = middleware.index("consent.middleware.ConsentCleanCookiesMiddleware")
         keep = middleware.index("consent.middleware.ConsentCookieFilterMiddleware")
         self.assertNotIn("cookie_consent.middleware.CleanCookiesMiddleware", middleware)
+        self.assertIn("omag.pagecache.PageCacheMiddleware", middleware)
         for cache_middleware in (
+            "omag.pagecache.PageCacheMiddleware",
             "django.middleware.cache.UpdateCacheMiddleware",
             "django.middleware.cache.CacheMiddleware",
         ):
