@@ -10,4 +10,5 @@ urlpatterns = [
     path("auteur/<slug:slug>/", views.AuthorView.as_view(), name="author"),
     path("sujet/<slug:slug>/", views.TagView.as_view(), name="tag"),
     path("article/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
+    path("apercu/<str:token>/", views.preview, name="preview"),
 ]
