@@ -25,6 +25,10 @@ from .models import (
     Tag,
 )
 
+admin.site.site_header = gettext_lazy("Ô Magazine — rédaction")
+admin.site.site_title = gettext_lazy("Rédaction Ô Magazine")
+admin.site.index_title = gettext_lazy("Tableau de bord")
+
 
 @admin.register(Section)
 class SectionAdmin(admin.ModelAdmin):
@@ -372,7 +376,9 @@ class ArticleAdmin(VersionAdmin):
         }[action]
         if action == workflow.SCHEDULE:
             done %= {
-                "date": timezone.localtime(obj.published_at).strftime("%d/%m/%Y à %H:%M")
+                "date": timezone.localtime(obj.published_at).strftime(
+                    "%d/%m/%Y à %H:%M"
+                )
             }
         messages.success(request, done)
         return HttpResponseRedirect(

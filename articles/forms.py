@@ -53,7 +53,9 @@ def validate_lead_image(upload) -> None:
                 width, height = image.size
                 if fmt not in IMAGE_FORMATS:
                     raise ValidationError(
-                        _("Format refusé : seules les images JPEG, PNG et WebP sont acceptées."),
+                        _(
+                            "Format refusé : seules les images JPEG, PNG et WebP sont acceptées."
+                        ),
                         code="format",
                     )
                 if (
@@ -157,12 +159,16 @@ class ArticleAdminForm(forms.ModelForm):
         cleaned = super().clean()
         self.check_not_stale()
         image = cleaned.get("lead_image", getattr(self.instance, "lead_image", None))
-        if "lead_image_alt" in self.fields and image and not cleaned.get(
-            "lead_image_alt", ""
-        ).strip():
+        if (
+            "lead_image_alt" in self.fields
+            and image
+            and not cleaned.get("lead_image_alt", "").strip()
+        ):
             self.add_error(
                 "lead_image_alt",
-                _("Décrivez l'image : le texte alternatif est obligatoire avec une image."),
+                _(
+                    "Décrivez l'image : le texte alternatif est obligatoire avec une image."
+                ),
             )
         action = cleaned.get("workflow_action", "")
         if action and self.request is not None:

@@ -72,7 +72,11 @@ def embed_for(url: str) -> tuple[str, str] | None:
             return "vimeo", f"https://vimeo.com/{segments[1]}"
     elif host in ("twitter.com", "x.com") and len(segments) == 3:
         handle, status, number = segments
-        if status == "status" and _HANDLE.fullmatch(handle) and _DIGITS.fullmatch(number):
+        if (
+            status == "status"
+            and _HANDLE.fullmatch(handle)
+            and _DIGITS.fullmatch(number)
+        ):
             return "twitter", f"https://{host}/{handle}/status/{number}"
     elif host == "instagram.com" and len(segments) == 2:
         kind, code = segments
@@ -89,7 +93,17 @@ def embed_marker(provider: str, url: str) -> str:
     )
 
 
+_SCHEME_LIKE = re.compile(r"^[^/?#]*:")
+_SAFE_SCHEME = re.compile(r"^(https?|mailto):", re.IGNORECASE)
+_INVISIBLE = re.compile(r"[\s\x00-\x1f`]")
+
+
 def _attribute_filter(element: str, attribute: str, value: str) -> str | None:
+    if attribute in ("href", "src", "cite"):
+        # nh3 vets schemes; also refuse what only looks relative ("`javascript:").
+        compact = _INVISIBLE.sub("", value)
+        if _SCHEME_LIKE.match(compact) and not _SAFE_SCHEME.match(compact):
+            return None
     # A marker's URL is not an href, so nh3 does not vet it: only a canonical
     # address of a known provider is kept.
     if element == "figure" and attribute == "data-embed-url":
@@ -104,9 +118,20 @@ def _clean(html: str) -> str:
     return nh3.clean(
         html,
         tags=TAGS,
-        clean_content_tags={"script", "style", "iframe", "object", "embed",
-                            "noscript", "template", "svg", "math", "textarea",
-                            "select", "title"},  # fmt: skip
+        clean_content_tags={
+            "script",
+            "style",
+            "iframe",
+            "object",
+            "embed",
+            "noscript",
+            "template",
+            "svg",
+            "math",
+            "textarea",
+            "select",
+            "title",
+        },  # fmt: skip
         attributes=ATTRIBUTES,
         attribute_filter=_attribute_filter,
         allowed_classes=CLASSES,

@@ -115,7 +115,9 @@ def _move(*, article, user, to_status, note="", published_at=None) -> Article:
         article.published_at = published_at
     article.modified_by = user
     article.save()
-    transition.published_at = article.published_at if to_status == Status.PUBLISHED else None
+    transition.published_at = (
+        article.published_at if to_status == Status.PUBLISHED else None
+    )
     transition.save()
     return article
 
@@ -151,7 +153,11 @@ def article_schedule(
     appear then, no job needs to run."""
     check_action(user=user, article=article, action=SCHEDULE, at=at)
     return _move(
-        article=article, user=user, to_status=Status.PUBLISHED, note=note, published_at=at
+        article=article,
+        user=user,
+        to_status=Status.PUBLISHED,
+        note=note,
+        published_at=at,
     )
 
 
@@ -242,7 +248,13 @@ RESTORED_FIELDS = [
     "lead_image_credit",
     "comments_open",
 ]
-COMPARED_FIELDS = ["title", "standfirst", "body", "lead_image_alt", "lead_image_caption"]
+COMPARED_FIELDS = [
+    "title",
+    "standfirst",
+    "body",
+    "lead_image_alt",
+    "lead_image_caption",
+]
 
 
 def _tokens(text: str) -> list[str]:

@@ -66,7 +66,14 @@ class ServicePermissionMatrixTests(TestCase):
     MATRIX = {
         "journalist": {"submit"},
         "colleague": set(),
-        "editor": {"submit", "publish", "schedule", "unpublish", "send_back", "correct"},
+        "editor": {
+            "submit",
+            "publish",
+            "schedule",
+            "unpublish",
+            "send_back",
+            "correct",
+        },
         "moderator": set(),
     }
 
@@ -78,7 +85,9 @@ class ServicePermissionMatrixTests(TestCase):
                 with self.subTest(role=role, action=action):
                     article = self.article_for(action)
                     before = article.status
-                    self.assertEqual(self.attempt(user, action, article), action in allowed)
+                    self.assertEqual(
+                        self.attempt(user, action, article), action in allowed
+                    )
                     if action not in allowed:
                         article.refresh_from_db()
                         self.assertEqual(article.status, before)
@@ -206,7 +215,10 @@ class AdminPermissionMatrixTests(TestCase):
         article = draft_of(self.journalist, section=self.section)
         self.login(self.journalist)
         data = admin_form(
-            self.client, change_url(article), status="published", published_at_0="01/01/2020"
+            self.client,
+            change_url(article),
+            status="published",
+            published_at_0="01/01/2020",
         )
         self.client.post(change_url(article), data)
         article.refresh_from_db()
