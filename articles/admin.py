@@ -171,6 +171,8 @@ class ArticleAdmin(VersionAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["tags"]
     inlines = [BylineInline, RelatedLinkInline, CorrectionInline]
+    # Deleted articles are not recovered from versions: the plain change list.
+    change_list_template = None
     change_form_template = "admin/articles/article/change_form.html"
     object_history_template = "admin/articles/article/object_history.html"
     fieldsets = [

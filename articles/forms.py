@@ -145,6 +145,17 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "lead_image" in self.fields:
             self.fields["lead_image"].help_text = image_limits_text()
+        if "body" in self.fields:
+            self.fields["body"].help_text = _(
+                "Pour intégrer une vidéo ou un post (YouTube, Vimeo, X, Instagram), "
+                "collez son adresse seule sur une ligne ou utilisez le bouton média : "
+                "les lecteurs verront un encadré à activer. Le texte est nettoyé à "
+                "l'enregistrement (pas de script, de style ni d'iframe)."
+            )
+        if "published_at" in self.fields:
+            self.fields["published_at"].help_text = _(
+                "Pour programmer, choisissez une date future puis « Programmer »."
+            )
         if self.instance.pk:
             self.fields["edit_token"].initial = self.token_of(self.instance)
 
