@@ -152,6 +152,8 @@ _URL_PARAGRAPH = re.compile(
     r'<p>\s*(?:<a href="([^"]*)">)?\s*([^<>\s]+)\s*(?:</a>)?\s*</p>', re.DOTALL
 )
 
+_EMPTY_PARAGRAPH = re.compile(r"<p>(?:\s|&nbsp;|\xa0|<br>)*</p>")
+
 
 def _iframe_to_paragraph(match: re.Match) -> str:
     embed = embed_for(unescape(match.group(1)))
@@ -180,5 +182,6 @@ def sanitize_body(html: str) -> str:
     html = _clean(html)
     html = _EMBED_FIGURE.sub(_marker_for_figure, html)
     html = _URL_PARAGRAPH.sub(_marker_for_paragraph, html)
+    html = _EMPTY_PARAGRAPH.sub("", html)
     # A second pass mends whatever the substitutions left unbalanced.
     return _clean(html).strip()

@@ -63,7 +63,9 @@ def can_edit(user, article: Article) -> bool:
 def available_actions(user, article: Article, *, now=None) -> list[str]:
     """The transition buttons this user sees on this article, in order."""
     if article.pk is None:
-        return [SUBMIT] if user.has_perm("articles.add_article") else []
+        if not user.has_perm("articles.add_article"):
+            return []
+        return [SUBMIT, PUBLISH, SCHEDULE] if can_publish(user) else [SUBMIT]
     actions = []
     if article.status == Status.DRAFT and can_edit(user, article):
         actions.append(SUBMIT)

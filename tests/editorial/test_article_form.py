@@ -294,4 +294,5 @@ class BodyAndRelatedTests(TestCase):
         response = self.client.get(change_url(make_article()))
         self.assertContains(response, "/static/tinymce/tinymce.min.js")
         self.assertContains(response, "image-library")
+        self.assertContains(response, "fr_FR")
         self.assertNotContains(response, "cdn.")

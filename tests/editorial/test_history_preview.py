@@ -3,7 +3,9 @@ corrections readers see."""
 
 import re
 
+from django.db import connection
 from django.test import TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
 from reversion.models import Version
 
 from articles import workflow
@@ -161,3 +163,15 @@ class CorrectionDisplayTests(TestCase):
     def test_no_correction_block_without_corrections(self):
         response = self.client.get(make_article().get_absolute_url())
         self.assertNotContains(response, "article__corrections")
+
+    def test_corrections_cost_one_query_however_many(self):
+        editor = make_user("Éditeur")
+        article = make_article(published_at=yesterday())
+        workflow.correction_add(article=article, user=editor, text="Première.")
+        with CaptureQueriesContext(connection) as one:
+            self.client.get(article.get_absolute_url())
+        for n in range(4):
+            workflow.correction_add(article=article, user=editor, text=f"Autre {n}.")
+        with self.assertNumQueries(len(one)):
+            response = self.client.get(article.get_absolute_url())
+        self.assertContains(response, "Autre 3.")

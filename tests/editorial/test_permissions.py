@@ -1,6 +1,8 @@
 """The permission matrix: for each role and each action, allowed or refused,
 through the service layer, through the admin, and through forged POSTs."""
 
+import re
+
 from django.core.exceptions import PermissionDenied
 from django.test import TestCase
 
@@ -273,6 +275,40 @@ class AdminPermissionMatrixTests(TestCase):
         )
         article.refresh_from_db()
         self.assertEqual(article.status, Status.DRAFT)
+
+    def test_add_page_buttons(self):
+        """A journalist may only submit a new article; an editor may also
+        publish or schedule it straight away."""
+        for user, buttons in [
+            (self.journalist, ["submit"]),
+            (self.editor, ["submit", "publish", "schedule"]),
+        ]:
+            self.login(user)
+            html = self.client.get("/admin/articles/article/add/").content.decode()
+            with self.subTest(user=user.username):
+                found = re.findall(r'name="workflow_action" value="(\w+)"', html)
+                self.assertEqual(found, buttons)
+
+    def test_editor_publishes_a_new_article_at_once(self):
+        self.login(self.editor)
+        data = admin_form(
+            self.client,
+            "/admin/articles/article/add/",
+            title="Dernière minute",
+            section=str(self.section.pk),
+            body="<p>Texte.</p>",
+            workflow_action="publish",
+        )
+        data["bylines-TOTAL_FORMS"] = data["related_links-TOTAL_FORMS"] = "0"
+        response = self.client.post("/admin/articles/article/add/", data)
+        article = Article.objects.get(title="Dernière minute")
+        self.assertRedirects(response, change_url(article))
+        self.assertTrue(article.is_published())
+        self.assertEqual(article.authors_in_order(), [self.editor.author])
+        self.assertEqual(
+            list(article.transitions.values_list("from_status", "to_status")),
+            [(Status.DRAFT, Status.PUBLISHED)],
+        )
 
     def test_author_sees_the_send_back_note(self):
         article = draft_of(self.journalist, section=self.section)

@@ -192,6 +192,14 @@ class EmbedTests(SimpleTestCase):
             with self.subTest(source=source):
                 self.assertEqual(sanitize_body(source), self.YOUTUBE)
 
+    def test_editor_media_button_output(self):
+        """TinyMCE's media dialog wraps its iframe in a paragraph."""
+        source = (
+            '<p>Avant</p><p><iframe src="https://www.youtube.com/embed/dQw4w9WgXcQ" '
+            'width="560" height="314" allowfullscreen="allowfullscreen"></iframe></p>'
+        )
+        self.assertEqual(sanitize_body(source), "<p>Avant</p>" + self.YOUTUBE)
+
     def test_providers(self):
         cases = {
             "https://vimeo.com/76979871": ("vimeo", "https://vimeo.com/76979871"),
