@@ -93,9 +93,13 @@ class RelatedLinkInline(ArticleInlineMixin, admin.TabularInline):
     extra = 1
     autocomplete_fields = ["related"]
     verbose_name_plural = gettext_lazy(
-        "À lire également (ordre : position croissante ; un article non publié "
-        "n'est pas montré aux lecteurs)"
+        "À lire également (glissez les lignes ou numérotez les positions ; un "
+        "article non publié n'est pas montré aux lecteurs)"
     )
+
+    class Media:
+        js = ["js/related-order.js"]
+        css = {"all": ["css/editorial-admin.css"]}
 
 
 class CorrectionInline(admin.TabularInline):

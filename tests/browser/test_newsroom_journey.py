@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from articles.models import Article
 from tests.editorial.helpers import PASSWORD, make_user
-from tests.factories import make_section
+from tests.factories import make_article, make_section
 
 # Groups come from a data migration: restore them after other live-server
 # tests have flushed the database.
@@ -93,3 +93,28 @@ def test_journalist_writes_editor_publishes_reader_reads(
     expect(image).to_have_js_property("complete", True)
     assert image.evaluate("img => img.naturalWidth") > 0
     reader.close()
+
+
+def test_editor_reorders_related_reading_by_drag(live_server, browser):  # noqa: F811
+    """Dragging the third pick to the top saves it in first position."""
+    editor = make_user("Éditeur")
+    picks = [make_article(title=f"Lecture {n}") for n in (1, 2, 3)]
+    article = make_article(title="Article principal", related=picks)
+    desk = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    tab = desk.new_page()
+    log_in(tab, live_server.url, editor)
+    tab.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
+    rows = tab.locator("#related_links-group tbody tr.has_original")
+    expect(rows).to_have_count(3)
+    rows.nth(2).drag_to(rows.nth(0), target_position={"x": 5, "y": 2})
+    expect(rows.nth(0)).to_contain_text("Lecture 3")
+    expect(rows.nth(0).locator("input[name$='-position']")).to_have_value("0")
+    tab.get_by_role("button", name="Enregistrer et continuer les modifications").click()
+    expect(tab.locator(".messagelist")).to_contain_text("modifié avec succès")
+    order = list(
+        article.related_links.order_by("position").values_list(
+            "related__title", flat=True
+        )
+    )
+    assert order == ["Lecture 3", "Lecture 1", "Lecture 2"]
+    desk.close()
