@@ -7,8 +7,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy as _
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
@@ -25,9 +24,9 @@ from .models import (
     Tag,
 )
 
-admin.site.site_header = gettext_lazy("Ô Magazine — rédaction")
-admin.site.site_title = gettext_lazy("Rédaction Ô Magazine")
-admin.site.index_title = gettext_lazy("Tableau de bord")
+admin.site.site_header = _("Ô Magazine — rédaction")
+admin.site.site_title = _("Rédaction Ô Magazine")
+admin.site.index_title = _("Tableau de bord")
 
 
 @admin.register(Section)
@@ -92,7 +91,7 @@ class RelatedLinkInline(ArticleInlineMixin, admin.TabularInline):
     fk_name = "article"
     extra = 1
     autocomplete_fields = ["related"]
-    verbose_name_plural = gettext_lazy(
+    verbose_name_plural = _(
         "À lire également (glissez les lignes ou numérotez les positions ; un "
         "article non publié n'est pas montré aux lecteurs)"
     )
@@ -119,7 +118,7 @@ class CorrectionInline(admin.TabularInline):
 
 
 class StateFilter(admin.SimpleListFilter):
-    title = gettext_lazy("état")
+    title = _("état")
     parameter_name = "etat"
 
     def lookups(self, request, model_admin):
@@ -143,7 +142,7 @@ class StateFilter(admin.SimpleListFilter):
 
 
 class AuthorFilter(admin.SimpleListFilter):
-    title = gettext_lazy("auteur")
+    title = _("auteur")
     parameter_name = "auteur"
 
     def lookups(self, request, model_admin):
@@ -170,7 +169,7 @@ class ArticleAdmin(VersionAdmin):
     list_filter = [StateFilter, "section", AuthorFilter, "published_at", "modified_at"]
     list_select_related = ["section", "modified_by"]
     search_fields = ["title", "standfirst", "bylines__author__display_name"]
-    search_help_text = gettext_lazy("Titre, chapô ou auteur")
+    search_help_text = _("Titre, chapô ou auteur")
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["tags"]
@@ -182,7 +181,7 @@ class ArticleAdmin(VersionAdmin):
     fieldsets = [
         (None, {"fields": ["title", "slug", "section", "standfirst", "body", "tags"]}),
         (
-            gettext_lazy("Image principale"),
+            _("Image principale"),
             {
                 "fields": [
                     "lead_image",
@@ -193,7 +192,7 @@ class ArticleAdmin(VersionAdmin):
             },
         ),
         (
-            gettext_lazy("Publication"),
+            _("Publication"),
             {
                 "fields": [
                     "status",
@@ -205,7 +204,7 @@ class ArticleAdmin(VersionAdmin):
             },
         ),
         (
-            gettext_lazy("Circuit de relecture"),
+            _("Circuit de relecture"),
             {"fields": ["workflow_history"], "classes": ["collapse"]},
         ),
     ]
@@ -226,7 +225,7 @@ class ArticleAdmin(VersionAdmin):
             )
         )
 
-    @admin.display(description=gettext_lazy("état"), ordering="status")
+    @admin.display(description=_("état"), ordering="status")
     def state(self, obj):
         if obj.is_scheduled():
             return format_html(
@@ -240,11 +239,11 @@ class ArticleAdmin(VersionAdmin):
             obj.get_status_display(),
         )
 
-    @admin.display(description=gettext_lazy("signatures"))
+    @admin.display(description=_("signatures"))
     def signatures(self, obj):
         return ", ".join(a.display_name for a in obj.authors_in_order())
 
-    @admin.display(description=gettext_lazy("historique du circuit"))
+    @admin.display(description=_("historique du circuit"))
     def workflow_history(self, obj):
         if obj is None or obj.pk is None:
             return _("Aucune étape pour l'instant.")

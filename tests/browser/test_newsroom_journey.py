@@ -12,11 +12,7 @@ from articles.models import Article
 from tests.editorial.helpers import PASSWORD, make_user
 from tests.factories import make_article, make_section
 
-# Groups come from a data migration: restore them after other live-server
-# tests have flushed the database.
-pytestmark = [
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def log_in(tab, base_url, user):

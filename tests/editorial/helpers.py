@@ -1,13 +1,29 @@
 """Newsroom users and admin form posts for the editorial tests."""
 
+import importlib
 from html.parser import HTMLParser
 
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 
 from articles.models import Article
 from tests.factories import make_author
 
 PASSWORD = "mot-de-passe-de-test"
+
+
+def newsroom_group(name: str) -> Group:
+    """The role's group as the data migration makes it; made again with its
+    permissions when a live-server test has flushed the database."""
+    group, created = Group.objects.get_or_create(name=name)
+    if created:
+        migration = importlib.import_module("articles.migrations.0003_newsroom_groups")
+        group.permissions.set(
+            Permission.objects.filter(
+                content_type__app_label="articles",
+                codename__in=migration.ROLES[name],
+            )
+        )
+    return group
 
 
 def make_user(role: str | None, *, username=None, author=True, **fields) -> User:
@@ -18,7 +34,7 @@ def make_user(role: str | None, *, username=None, author=True, **fields) -> User
         username=username, password=PASSWORD, is_staff=True, **fields
     )
     if role:
-        user.groups.add(Group.objects.get(name=role))
+        user.groups.add(newsroom_group(role))
     if author:
         make_author(display_name=f"Signature {username}", slug=username, user=user)
     return user

@@ -382,3 +382,34 @@ class AdminPermissionMatrixTests(TestCase):
         )
         self.assertEqual(response.status_code, 403)
         self.assertFalse(Section.objects.filter(slug="piratee").exists())
+
+
+class RoleGroupsTests(TestCase):
+    def test_data_migration_made_the_roles(self):
+        """The three newsroom groups exist with their article permissions;
+        Modérateur has none (the comments app gives it its own)."""
+        from django.contrib.auth.models import Group
+
+        perms = {
+            group.name: set(group.permissions.values_list("codename", flat=True))
+            for group in Group.objects.filter(
+                name__in=["Journaliste", "Éditeur", "Modérateur"]
+            )
+        }
+        self.assertEqual(set(perms), {"Journaliste", "Éditeur", "Modérateur"})
+        self.assertEqual(perms["Modérateur"], set())
+        self.assertIn("add_article", perms["Journaliste"])
+        self.assertNotIn("publish_article", perms["Journaliste"])
+        self.assertNotIn("edit_any_article", perms["Journaliste"])
+        self.assertNotIn("add_section", perms["Journaliste"])
+        self.assertTrue(
+            {
+                "publish_article",
+                "edit_any_article",
+                "add_section",
+                "change_tag",
+                "add_correction",
+                "delete_article",
+            }
+            <= perms["Éditeur"]  # fmt: skip
+        )
