@@ -1,3 +1,4 @@
+import reversion
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
@@ -452,6 +453,25 @@ class ArticleAdmin(VersionAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "POST":
+            self._keep_initial_version(object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _keep_initial_version(self, object_id):
+        """An article made outside the admin (import, demo) has no version yet:
+        keep its current state before the first edit, so it can be compared
+        and restored."""
+        article = Article.objects.filter(pk=object_id).first()
+        if article is None or Version.objects.get_for_object(article).exists():
+            return
+        with reversion.create_revision():
+            reversion.add_to_revision(article)
+            reversion.set_user(article.modified_by or article.created_by)
+            reversion.set_comment(
+                _("État avant la première modification dans l'admin.")
+            )
 
     def history_view(self, request, object_id, extra_context=None):
         article = get_object_or_404(Article, pk=object_id)

@@ -34,9 +34,13 @@ class RevisionTests(TestCase):
         self.versions = list(Version.objects.get_for_object(self.article))
 
     def test_every_save_keeps_a_version_with_its_author(self):
-        self.assertEqual(len(self.versions), 2)
+        """Two admin saves, plus the state the article had before the first."""
+        self.assertEqual(len(self.versions), 3)
         self.assertEqual(self.versions[0].revision.user, self.editor)
-        self.assertEqual(self.versions[0].field_dict["title"], "Version trois")
+        self.assertEqual(
+            [v.field_dict["title"] for v in self.versions],
+            ["Version trois", "Version deux", "Version un"],
+        )
 
     def test_history_lists_versions(self):
         response = self.client.get(
@@ -44,9 +48,10 @@ class RevisionTests(TestCase):
         )
         self.assertContains(response, "Restaurer cette version")
         self.assertContains(response, f"<td>{self.editor.username}</td>", count=2)
+        self.assertContains(response, "avant la première modification")
 
     def test_compare_shows_the_differences(self):
-        newer, older = self.versions
+        newer, older = self.versions[:2]
         response = self.client.get(
             f"/admin/articles/article/{self.article.pk}/versions/compare/",
             {"from": newer.pk, "to": older.pk},
@@ -62,6 +67,15 @@ class RevisionTests(TestCase):
         )
         self.assertContains(response, "Choisissez deux versions")
 
+    def test_restore_the_state_before_the_first_edit(self):
+        response = self.client.post(
+            f"/admin/articles/article/{self.article.pk}/versions/"
+            f"{self.versions[2].pk}/restore/"
+        )
+        self.assertRedirects(response, change_url(self.article))
+        self.article.refresh_from_db()
+        self.assertEqual(self.article.title, "Version un")
+
     def test_restore_an_earlier_version(self):
         """The content comes back as a new version; the status stays."""
         older = self.versions[1]
@@ -73,7 +87,7 @@ class RevisionTests(TestCase):
         self.assertEqual(self.article.title, "Version deux")
         self.assertEqual(self.article.body, "<p>Deuxième texte.</p>")
         self.assertEqual(self.article.status, Status.PUBLISHED)
-        self.assertEqual(Version.objects.get_for_object(self.article).count(), 3)
+        self.assertEqual(Version.objects.get_for_object(self.article).count(), 4)
 
     def test_journalist_cannot_restore_a_published_article(self):
         self.client.login(username=self.journalist.username, password=PASSWORD)
