@@ -183,8 +183,21 @@ class ArticleQuerySet(models.QuerySet):
                     .defer("related__body", "related__search_vector")
                     .order_by("position"),
                 ),
+                "corrections",
             )
         )
+
+    def in_review(self):
+        return self.filter(status=Article.Status.REVIEW)
+
+    def drafts_of(self, user):
+        """Drafts the user started or signs."""
+        return self.filter(status=Article.Status.DRAFT).owned_by(user)
+
+    def owned_by(self, user):
+        return self.filter(
+            Q(created_by=user) | Q(bylines__author__user=user)
+        ).distinct()
 
 
 class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
@@ -295,12 +308,35 @@ class Article(models.Model):
     # insert and every update of the title, standfirst or body; unused on SQLite.
     search_vector = SearchVectorField(null=True, editable=False)
 
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("créé par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    modified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("modifié par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
     objects = ArticleManager()
 
     class Meta:
         ordering = ["-published_at", "-pk"]
         verbose_name = _("article")
         verbose_name_plural = _("articles")
+        permissions = [
+            ("publish_article", _("Peut publier, programmer et dépublier")),
+            ("edit_any_article", _("Peut modifier les articles des autres")),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "review", "published", "unpublished"]),
@@ -416,6 +452,21 @@ class Article(models.Model):
             )
         return picks
 
+    def is_scheduled(self, *, now=None) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > (now or timezone.now())
+        )
+
+    def is_owned_by(self, user) -> bool:
+        """The user started the article or signs it."""
+        if not user.is_authenticated:
+            return False
+        if self.created_by_id == user.pk:
+            return True
+        return self.pk is not None and self.bylines.filter(author__user=user).exists()
+
 
 class Byline(models.Model):
     article = models.ForeignKey(
@@ -476,3 +527,115 @@ class RelatedLink(models.Model):
 
     def __str__(self):
         return f"{self.article} → {self.related}"
+
+
+class ArticleTransition(models.Model):
+    """One step of an article through the workflow: who, when, from, to, why."""
+
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="transitions",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("le"), default=timezone.now)
+    from_status = models.CharField(
+        _("de"), max_length=20, choices=Article.Status, blank=True
+    )
+    to_status = models.CharField(_("vers"), max_length=20, choices=Article.Status)
+    published_at = models.DateTimeField(_("publication prévue"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("étape du circuit")
+        verbose_name_plural = _("historique du circuit")
+        indexes = [
+            models.Index(
+                fields=["article", "-created_at"], name="transition_article_idx"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class Correction(models.Model):
+    """A dated note shown to readers under a published article."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", _("Correction")
+        CLARIFICATION = "clarification", _("Précision")
+
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="corrections",
+    )
+    kind = models.CharField(
+        _("type"), max_length=20, choices=Kind, default=Kind.CORRECTION
+    )
+    text = models.TextField(
+        _("texte"), help_text=_("Affiché aux lecteurs sous l'article.")
+    )
+    created_at = models.DateTimeField(_("date"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections et précisions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["correction", "clarification"]),
+                name="correction_kind_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} du {self.created_at:%d/%m/%Y}"
+
+
+class SlugRedirectQuerySet(models.QuerySet):
+    def target_for(self, slug):
+        """The article an old slug now leads to, if any."""
+        redirect = self.filter(old_slug=slug).select_related("article").first()
+        return redirect.article if redirect else None
+
+
+class SlugRedirect(models.Model):
+    """An old slug of a published article, kept so its URL answers with a 301."""
+
+    old_slug = models.SlugField(_("ancien slug"), max_length=200, unique=True)
+    article = models.ForeignKey(
+        Article,
+        verbose_name=_("article"),
+        on_delete=models.CASCADE,
+        related_name="slug_redirects",
+    )
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+
+    objects = SlugRedirectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ancienne adresse")
+        verbose_name_plural = _("anciennes adresses")
+
+    def __str__(self):
+        return f"{self.old_slug} → {self.article.slug}"

@@ -1,6 +1,7 @@
 """Editorial changes make cached pages stale.
 
-Any saved or deleted article, section, author, tag, byline or related link may
+Any saved or deleted article, section, author, tag, byline, related link or
+correction may
 show on many pages (navigation, listings, related reading), so the whole site
 generation of the page cache is bumped; pages render again on their next hit.
 """
@@ -9,7 +10,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from omag.pagecache import invalidate_site
 
-from .models import Article, Author, Byline, RelatedLink, Section, Tag
+from .models import Article, Author, Byline, Correction, RelatedLink, Section, Tag
 
 
 def content_changed(sender, **kwargs):
@@ -19,7 +20,7 @@ def content_changed(sender, **kwargs):
 
 
 def connect():
-    for model in (Article, Section, Author, Tag, Byline, RelatedLink):
+    for model in (Article, Section, Author, Tag, Byline, RelatedLink, Correction):
         post_save.connect(
             content_changed,
             sender=model,

@@ -45,4 +45,5 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),
+    path("apercu/<str:token>/", views.preview, name="preview"),
 ]

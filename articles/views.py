@@ -1,12 +1,18 @@
 from django.conf import settings
+from django.core import signing
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
 from omag.pagecache import mark_cacheable
 
-from .models import Article, Author, Section, Tag
+from .models import Article, Author, Section, SlugRedirect, Tag
 from .pagination import CountlessPaginator
 from .search import SearchForm, search
+from .workflow import preview_article_pk
 
 
 class PublicPageMixin:
@@ -94,6 +100,15 @@ class ArticleDetailView(PublicPageMixin, DetailView):
     def get_queryset(self):
         return Article.objects.published().for_detail()
 
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            target = SlugRedirect.objects.target_for(kwargs["slug"])
+            if target is None:
+                raise
+            return HttpResponsePermanentRedirect(target.get_absolute_url())
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             related=self.object.related_articles(), **kwargs
@@ -126,3 +141,40 @@ class SearchView(TemplateView):
                 page_obj=results.page if results else None,
             )
         )
+
+
+def render_preview(request, article, *, banner):
+    response = TemplateResponse(
+        request,
+        "articles/article_preview.html",
+        {
+            "article": article,
+            "object": article,
+            "related": article.related_articles(),
+            "preview_banner": banner,
+        },
+    )
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@never_cache
+def preview(request, token):
+    """A draft shown through a signed, expiring link to someone without an
+    account (made by an editor in the admin)."""
+
+    try:
+        pk = preview_article_pk(token, max_age=settings.ARTICLE_PREVIEW_LINK_MAX_AGE)
+    except signing.SignatureExpired:
+        return TemplateResponse(
+            request,
+            "articles/preview_expired.html",
+            {"reason": _("Ce lien d'aperçu a expiré. Demandez-en un nouveau.")},
+            status=410,
+        )
+    except (signing.BadSignature, ValueError):
+        raise Http404(_("Lien d'aperçu invalide.")) from None
+    article = get_object_or_404(Article.objects.for_detail(), pk=pk)
+    return render_preview(
+        request, article, banner=_("Aperçu confidentiel : ne pas diffuser ce lien.")
+    )

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django.contrib.sitemaps",
     "cookie_consent",
+    "tinymce",
+    "reversion",
     "articles",
     "comments",
     "consent",
@@ -219,3 +221,32 @@ URLIZE_ASSUME_HTTPS = True
 CONSENT_MAX_AGE = 60 * 60 * 24 * 182
 COOKIE_CONSENT_MAX_AGE = CONSENT_MAX_AGE
 COOKIE_CONSENT_SECURE = not DEBUG
+
+# --- Editorial workflow (admin) ---------------------------------------------
+# Signed preview links for people without an account expire after this long.
+ARTICLE_PREVIEW_LINK_MAX_AGE = int(
+    os.environ.get("ARTICLE_PREVIEW_LINK_MAX_AGE", str(7 * 24 * 3600))
+)
+# Lead image uploads: refused above these limits (checked on the content).
+ARTICLE_IMAGE_MAX_BYTES = 10 * 1024 * 1024
+ARTICLE_IMAGE_MAX_PIXELS = 40_000_000
+ARTICLE_IMAGE_MAX_SIDE = 10_000
+# The body editor (TinyMCE, shipped by django-tinymce; no CDN). Whatever it
+# sends is sanitised again on the server (articles/sanitize.py).
+TINYMCE_DEFAULT_CONFIG = {
+    "license_key": "gpl",
+    "promotion": False,
+    "branding": False,
+    "menubar": False,
+    "height": 480,
+    "entity_encoding": "raw",
+    "plugins": "autolink,link,lists,image,media,code,wordcount",
+    "toolbar": "undo redo | blocks | bold italic | link | bullist numlist | "
+    "blockquote | image media | removeformat code",
+    "block_formats": "Paragraphe=p; Intertitre=h2; Sous-intertitre=h3",
+    "image_caption": True,
+    "media_alt_source": False,
+    "media_poster": False,
+    "relative_urls": False,
+    "convert_urls": False,
+}

@@ -5,8 +5,9 @@ articles, authors, tags and related links. Budgets (anonymous reader):
   their bylines, next scheduled publication)
 - section, author, tag page: 5 (subject, page, bylines, section nav,
   next scheduled publication; no COUNT: see articles/pagination.py)
-- article page: 8 (article+section, bylines, tags, related picks, top-up,
-  section nav, next scheduled publication, comment count; two more when
+- article page: 9 (article+section, bylines, tags, related picks,
+  corrections, top-up, section nav, next scheduled publication, comment
+  count; two more when
   there are comments, whatever their number: see tests/comments)
 
 and 0 when the page comes from the page cache.
@@ -17,7 +18,7 @@ from django.urls import reverse
 
 from tests.factories import make_article, make_author, make_section, make_tag
 
-BUDGETS = {"home": 7, "list": 5, "article": 8}
+BUDGETS = {"home": 7, "list": 5, "article": 9}
 
 
 class QueryBudgetTests(TestCase):

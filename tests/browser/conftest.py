@@ -10,6 +10,8 @@ import shutil
 
 import pytest
 
+from tests.browser.helpers import refuse_optional_cookies
+
 CHROMIUM = (
     os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 )
@@ -82,16 +84,5 @@ def _consent_decided(request, live_server):
     tests/browser/test_consent*.py override this fixture to see the banner."""
     if "context" not in request.fixturenames:
         return
-    from django.urls import reverse
-
-    from tests.consent.helpers import seed_cookie_groups
-
     request.getfixturevalue("transactional_db")
-    seed_cookie_groups()
-    context = request.getfixturevalue("context")
-    status = context.request.get(live_server.url + reverse("consent:status")).json()
-    context.request.post(
-        live_server.url + reverse("consent:save"),
-        form={"choice": "refuse_all", "csrfmiddlewaretoken": status["csrftoken"]},
-        headers={"X-Cookie-Consent-Fetch": "1"},
-    )
+    refuse_optional_cookies(request.getfixturevalue("context"), live_server.url)

