@@ -15,7 +15,7 @@ FIND_PYTHON = for c in "$$PYTHON" python3.13 python3.12 $$(ls -d $$HOME/.pyenv/v
 	  "$$c" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { echo "$$c"; exit 0; }; \
 	done; exit 1
 
-.PHONY: run test install demo lint format browser-deps clean
+.PHONY: run test install demo lint format bench clean
 
 $(VENV)/.installed: pyproject.toml
 	@if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
@@ -54,6 +54,13 @@ $(VNU_JAR):
 	  npm install --prefix .cache/vnu --no-save --no-audit --no-fund --ignore-scripts vnu-jar@$(VNU_VERSION) \
 	    || echo "Could not fetch vnu-jar: the HTML validity tests will be skipped (CI fails them)." >&2; \
 	else echo "npm not found: the HTML validity tests will be skipped (CI fails them)." >&2; fi
+
+# Benchmark (bounded to 15 minutes): PostgreSQL and Redis as running on this
+# machine, gunicorn with production settings, wrk from Debian. See docs/performance.md.
+bench: install
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	@pg_isready -h 127.0.0.1 -p 5432 -q || { echo "PostgreSQL is not running on 127.0.0.1:5432" >&2; exit 1; }
+	timeout 900 $(PY) tests/bench/run.py
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -215,7 +215,7 @@ def main():
         paths = {
             "article": "/article/bench-article/",
             "home": "/",
-            "section": "/rubrique/bench-rubrique/",
+            "section": "/rubrique/gen-rubrique-0/",
         }
 
         log("== small data set, page cache on")
