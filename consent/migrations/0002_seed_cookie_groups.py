@@ -2,48 +2,52 @@
 proof of consent. Texts are French; the English interface translates them."""
 
 from django.db import migrations
+from django.utils.translation import gettext_noop
+
+# gettext_noop marks without translating, so makemessages keeps these stored
+# texts: the cookie page translates them when it renders ({% translate group.name %}).
 
 GROUPS = [
     {
         "varname": "essential",
-        "name": "Essentiels",
-        "description": "Nécessaires au fonctionnement du site : sécurité des formulaires, session, mémoire de vos choix de langue et de cookies.",
+        "name": gettext_noop("Essentiels"),
+        "description": gettext_noop("Nécessaires au fonctionnement du site : sécurité des formulaires, session, mémoire de vos choix de langue et de cookies."),
         "is_required": True,
         "is_deletable": False,
         "ordering": 0,
         "cookies": [
-            ("sessionid", "", "Garde votre session ouverte quand vous êtes connecté.", "Ô Magazine", "2 semaines"),
-            ("csrftoken", "", "Protège les formulaires contre les envois frauduleux.", "Ô Magazine", "1 an"),
-            ("cookie_consent", "", "Mémorise vos choix de cookies.", "Ô Magazine", "6 mois"),
-            ("omag_consent", "", "Identifiant aléatoire qui relie vos choix à leur preuve.", "Ô Magazine", "6 mois"),
-            ("django_language", "", "Mémorise la langue choisie.", "Ô Magazine", "session"),
-            ("messages", "", "Affiche une confirmation après un formulaire.", "Ô Magazine", "session"),
+            ("sessionid", "", gettext_noop("Garde votre session ouverte quand vous êtes connecté."), "Ô Magazine", gettext_noop("2 semaines")),
+            ("csrftoken", "", gettext_noop("Protège les formulaires contre les envois frauduleux."), "Ô Magazine", gettext_noop("1 an")),
+            ("cookie_consent", "", gettext_noop("Mémorise vos choix de cookies."), "Ô Magazine", gettext_noop("6 mois")),
+            ("omag_consent", "", gettext_noop("Identifiant aléatoire qui relie vos choix à leur preuve."), "Ô Magazine", gettext_noop("6 mois")),
+            ("django_language", "", gettext_noop("Mémorise la langue choisie."), "Ô Magazine", gettext_noop("session")),
+            ("messages", "", gettext_noop("Affiche une confirmation après un formulaire."), "Ô Magazine", gettext_noop("session")),
         ],
     },
     {
         "varname": "audience",
-        "name": "Mesure d'audience",
-        "description": "Nous comptons les pages lues avec notre propre outil, sans tiers, pour savoir quels articles sont lus.",
+        "name": gettext_noop("Mesure d'audience"),
+        "description": gettext_noop("Nous comptons les pages lues avec notre propre outil, sans tiers, pour savoir quels articles sont lus."),
         "is_required": False,
         "is_deletable": True,
         "ordering": 1,
         "cookies": [
-            ("omag_audience", "", "Identifiant anonyme de visiteur pour compter les visites.", "Ô Magazine", "13 mois"),
+            ("omag_audience", "", gettext_noop("Identifiant anonyme de visiteur pour compter les visites."), "Ô Magazine", gettext_noop("13 mois")),
         ],
     },
     {
         "varname": "external_media",
-        "name": "Médias externes",
-        "description": "Affiche dans les articles les vidéos et publications de YouTube, Vimeo, X (Twitter) et Instagram ; ces services déposent leurs propres cookies.",
+        "name": gettext_noop("Médias externes"),
+        "description": gettext_noop("Affiche dans les articles les vidéos et publications de YouTube, Vimeo, X (Twitter) et Instagram ; ces services déposent leurs propres cookies."),
         "is_required": False,
         "is_deletable": True,
         "ordering": 2,
         "cookies": [
-            ("YSC", ".youtube.com", "Statistiques de lecture des vidéos YouTube.", "YouTube (Google)", "session"),
-            ("VISITOR_INFO1_LIVE", ".youtube.com", "Estime la bande passante et mémorise les préférences du lecteur YouTube.", "YouTube (Google)", "6 mois"),
-            ("vuid", ".vimeo.com", "Statistiques de lecture des vidéos Vimeo.", "Vimeo", "2 ans"),
-            ("guest_id", ".x.com", "Identifie le visiteur des publications X (Twitter).", "X (Twitter)", "2 ans"),
-            ("ig_did", ".instagram.com", "Identifie le visiteur des publications Instagram.", "Instagram (Meta)", "1 an"),
+            ("YSC", ".youtube.com", gettext_noop("Statistiques de lecture des vidéos YouTube."), "YouTube (Google)", gettext_noop("session")),
+            ("VISITOR_INFO1_LIVE", ".youtube.com", gettext_noop("Estime la bande passante et mémorise les préférences du lecteur YouTube."), "YouTube (Google)", gettext_noop("6 mois")),
+            ("vuid", ".vimeo.com", gettext_noop("Statistiques de lecture des vidéos Vimeo."), "Vimeo", gettext_noop("2 ans")),
+            ("guest_id", ".x.com", gettext_noop("Identifie le visiteur des publications X (Twitter)."), "X (Twitter)", gettext_noop("2 ans")),
+            ("ig_did", ".instagram.com", gettext_noop("Identifie le visiteur des publications Instagram."), "Instagram (Meta)", gettext_noop("1 an")),
         ],
     },
 ]
