@@ -146,6 +146,8 @@ LOGIN_URL = "admin:login"
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Date and time formats per language: templates say |date:"DATETIME_FORMAT".
+FORMAT_MODULE_PATH = ["omag.formats"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True
 USE_TZ = True

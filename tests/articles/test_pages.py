@@ -222,3 +222,17 @@ class HomeBlocksTests(TestCase):
         for section, articles in blocks:
             self.assertEqual(articles, expected[section])
         self.assertNotIn(empty, [section for section, _ in blocks])
+
+
+class UpdateDateLanguageTests(TestCase):
+    def test_update_time_written_per_language(self):
+        article = make_article(
+            published_at=datetime(2022, 2, 16, 11, 30, tzinfo=PARIS),
+            updated_at=datetime(2022, 2, 17, 9, 5, tzinfo=PARIS),
+            update_note="Ajout d'une réaction.",
+        )
+        french = self.client.get(article.get_absolute_url())
+        self.assertContains(french, "Mis à jour le")
+        self.assertContains(french, "jeudi 17 février 2022 à 09h05</time> — Ajout")
+        english = self.client.get("/en" + article.get_absolute_url())
+        self.assertContains(english, "Thursday 17 February 2022, 09:05</time> — Ajout")
