@@ -1,6 +1,7 @@
 from django import template
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.urls import reverse
 
 from ..forms import CommentForm
 from ..models import Comment
@@ -41,6 +42,8 @@ def comment_block(context, article):
         "page_param": PAGE_PARAM,
         "closed_reason": closed_reason,
         "can_reply": not closed_reason,
+        # Reversed once here, not once per comment.
+        "reply_url": reverse("comments:form", args=[article.slug]),
         "form": None if closed_reason else CommentForm(article=article),
     }
 
