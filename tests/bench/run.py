@@ -5,7 +5,9 @@ table and one BENCH line. Bounded in time; stops every process it started.
 Environment: BENCH_DURATION (s per measurement, default 10), BENCH_WARMUP
 (default 5), BENCH_CONNECTIONS (default 16), BENCH_LARGE_ARTICLES (default
 100000), BENCH_LARGE_COMMENTS (default 1000000), BENCH_PG
-(postgres://postgres@127.0.0.1:5432), REDIS_URL (redis://127.0.0.1:6379/9).
+(postgres://postgres@127.0.0.1:5432), REDIS_URL (redis://127.0.0.1:6379/9), BENCH_DB_PREFIX (database names, default
+omag_bench: omag_bench_small and omag_bench_large), BENCH_PORT (first of the
+three gunicorn ports, default 8301: change it when another bench may run).
 """
 
 import os
@@ -26,6 +28,8 @@ WARMUP = int(os.environ.get("BENCH_WARMUP", 5))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", 16))
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/9")
+DB_PREFIX = os.environ.get("BENCH_DB_PREFIX", "omag_bench")
+PORT = int(os.environ.get("BENCH_PORT", 8301))
 SIZES = {
     "small": {"articles": 1_000, "comments": 10_000},
     "large": {
@@ -46,7 +50,7 @@ def env_for(size, **extra):
         DEBUG="false",
         SECRET_KEY="bench-only-secret-key-not-for-production-0123456789",
         ALLOWED_HOSTS="127.0.0.1,localhost",
-        DATABASE_URL=f"{PG}/omag_bench_{size}",
+        DATABASE_URL=f"{PG}/{DB_PREFIX}_{size}",
         REDIS_URL=REDIS_URL,
         CACHE_KEY_PREFIX=f"omag-bench-{size}",
         STATIC_ROOT=str(STATIC_ROOT),
@@ -69,7 +73,7 @@ def prepare(size):
         f"{counts['comments']:,} comments)"
     )
     subprocess.run(
-        ["createdb", "-h", "127.0.0.1", "-U", "postgres", f"omag_bench_{size}"],
+        ["createdb", "-h", "127.0.0.1", "-U", "postgres", f"{DB_PREFIX}_{size}"],
         capture_output=True,
     )
     manage(size, "migrate", "--noinput", "-v0")
@@ -219,7 +223,7 @@ def main():
         }
 
         log("== small data set, page cache on")
-        server = Gunicorn("small", 8301, PAGE_CACHE="true")
+        server = Gunicorn("small", PORT, PAGE_CACHE="true")
         servers.append(server)
         measure("static file (baseline)", server.url(css), results)
         measure("article cached", server.url(paths["article"]), results)
@@ -227,7 +231,7 @@ def main():
         server.stop()
 
         log("== small data set, page cache off")
-        server = Gunicorn("small", 8302, PAGE_CACHE="false")
+        server = Gunicorn("small", PORT + 1, PAGE_CACHE="false")
         servers.append(server)
         for name in ("article", "home", "section"):
             measure(f"{name} uncached", server.url(paths[name]), results)
@@ -235,7 +239,7 @@ def main():
         server.stop()
 
         log("== large data set, page cache off")
-        server = Gunicorn("large", 8303, PAGE_CACHE="false")
+        server = Gunicorn("large", PORT + 2, PAGE_CACHE="false")
         servers.append(server)
         for name in ("article", "section"):
             measure(f"{name} uncached (large)", server.url(paths[name]), results)
