@@ -171,11 +171,15 @@ def wrk(url, duration=None):
         return value * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    # Requests wrk gave up on (2 s): they have no latency, so p99 alone would
+    # hide them.
+    timeouts = re.search(r"Socket errors: .*timeout (\d+)", out)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
         "p50": latency(50),
         "p99": latency(99),
         "errors": int(errors.group(1)) if errors else 0,
+        "timeouts": int(timeouts.group(1)) if timeouts else 0,
     }
 
 
@@ -185,7 +189,7 @@ def measure(name, url, results):
     r = results[name]
     log(
         f"   {name:28} {r['rps']:9.0f} req/s  p50 {r['p50']:6.2f} ms  "
-        f"p99 {r['p99']:6.2f} ms  errors {r['errors']}"
+        f"p99 {r['p99']:6.2f} ms  errors {r['errors']}  timeouts {r['timeouts']}"
     )
 
 
@@ -251,19 +255,24 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
 
     static = results["static file (baseline)"]["rps"]
-    log("\n| page | req/s | p50 ms | p99 ms | vs static |")
-    log("| --- | ---: | ---: | ---: | ---: |")
+    log("\n| page | req/s | p50 ms | p99 ms | vs static | timeouts |")
+    log("| --- | ---: | ---: | ---: | ---: | ---: |")
     for name, r in results.items():
         log(
             f"| {name} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} | "
-            f"{r['rps'] / static:.2f} |"
+            f"{r['rps'] / static:.2f} | {r['timeouts']} |"
         )
     size_ratio = max(
         results["article uncached"]["rps"] / results["article uncached (large)"]["rps"],
         results["section uncached"]["rps"] / results["section uncached (large)"]["rps"],
     )
     errors = sum(r["errors"] for r in results.values())
-    log(f"\nworker RSS (max): {rss:.0f} MB; non-2xx/3xx responses: {errors}")
+    timeouts = sum(r["timeouts"] for r in results.values())
+    log(
+        f"\nworker RSS (max): {rss:.0f} MB; non-2xx/3xx responses: {errors}; "
+        f"timeouts: {timeouts}; load average: {os.getloadavg()[0]:.1f} on "
+        f"{os.cpu_count()} CPUs"
+    )
     log(
         "BENCH "
         f"article_uncached_rps={results['article uncached']['rps']:.0f} "
