@@ -1,7 +1,10 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
+
+from .text import comment_html
 
 
 class CommentQuerySet(models.QuerySet):
@@ -78,6 +81,9 @@ class Comment(models.Model):
         _("e-mail"), blank=True, help_text=_("Jamais affiché publiquement.")
     )
     body = models.TextField(_("texte"), help_text=_("Texte brut."))
+    # The text as HTML, made on save: the article page shows hundreds of
+    # comments per render and must not run urlize on each of them.
+    body_html = models.TextField(_("texte en HTML"), blank=True, editable=False)
     status = models.CharField(
         _("statut"),
         max_length=10,
@@ -137,8 +143,23 @@ class Comment(models.Model):
     def __str__(self):
         return f"{self.name} : {self.body[:60]}"
 
+    def save(self, *args, **kwargs):
+        self.body_html = comment_html(self.body)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "body_html"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#commentaire-{self.pk}"
+
+    @property
+    def body_as_html(self) -> SafeString:
+        """The text as HTML: stored on save, made here for rows written
+        without save() (bulk inserts)."""
+        if self.body_html or not self.body:
+            return mark_safe(self.body_html)
+        return comment_html(self.body)
 
     @property
     def is_pending(self) -> bool:

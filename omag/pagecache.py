@@ -156,6 +156,8 @@ class PageCacheMiddleware:
         # The page depends on its URL alone (the contract of mark_cacheable), so
         # shared caches need no Vary on the language or cookies.
         del response["Vary"]
+        # Stored with its final headers, so that a hit copies them as they are.
+        _public_headers(response)
         entry = {
             "content": content,
             "headers": {
@@ -173,15 +175,23 @@ class PageCacheMiddleware:
 
     def _from_entry(self, request, entry):
         headers = entry["headers"]
+        if not (
+            "HTTP_IF_NONE_MATCH" in request.META
+            or "HTTP_IF_MODIFIED_SINCE" in request.META
+        ):
+            # The common hit: the stored page as it is, no header parsed.
+            response = HttpResponse(entry["content"], headers=headers)
+            response["X-Page-Cache"] = "hit"
+            if "Cache-Control" not in headers:  # stored by an older release
+                _public_headers(response)
+            return response
         response = get_conditional_response(
             request,
             etag=headers.get("ETag"),
             last_modified=parse_http_date_safe(headers.get("Last-Modified", "")),
         )
         if response is None:
-            response = HttpResponse(entry["content"])
-            for name, value in headers.items():
-                response[name] = value
+            response = HttpResponse(entry["content"], headers=headers)
         else:
             for name in ("ETag", "Last-Modified", "Content-Language"):
                 if name in headers:

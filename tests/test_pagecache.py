@@ -44,6 +44,9 @@ class PageCacheTests(TestCase):
         self.assertEqual(second.content, first.content)
         self.assertEqual(second["Content-Type"], first["Content-Type"])
         self.assertEqual(second["Content-Language"], "fr")
+        # A hit carries the stored headers as they were sent the first time.
+        for name in ("Cache-Control", "ETag", "Last-Modified"):
+            self.assertEqual(second[name], first[name], name)
 
     def test_every_reader_page_is_cached(self):
         for url in (

@@ -22,8 +22,13 @@ from django.utils import timezone  # noqa: E402
 from articles.demo.content import lead_image  # noqa: E402
 from articles.models import Article, Byline, RelatedLink, Section  # noqa: E402
 from comments.models import Comment  # noqa: E402
+from comments.text import comment_html  # noqa: E402
 
 BENCH_SLUG = "bench-article"
+
+
+def thread_text(n: int) -> str:
+    return f"Commentaire numéro {n}, approuvé.\n\nAvec un second paragraphe."
 
 
 def main(articles: int, comments: int):
@@ -75,7 +80,8 @@ def main(articles: int, comments: int):
             article=article,
             name=f"Lecteur {n}",
             email=f"bench{n}@example.org",
-            body=f"Commentaire numéro {n}, approuvé.\n\nAvec un second paragraphe.",
+            body=thread_text(n),
+            body_html=comment_html(thread_text(n)),
             status=Comment.Status.APPROVED,
         )
         for n in range(150)
@@ -87,6 +93,7 @@ def main(articles: int, comments: int):
             name="Réponse",
             email="reponse@example.org",
             body="Une réponse approuvée.",
+            body_html=comment_html("Une réponse approuvée."),
             status=Comment.Status.APPROVED,
         )
         for n in range(50)

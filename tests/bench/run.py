@@ -5,7 +5,9 @@ table and one BENCH line. Bounded in time; stops every process it started.
 Environment: BENCH_DURATION (s per measurement, default 10), BENCH_WARMUP
 (default 5), BENCH_CONNECTIONS (default 16), BENCH_LARGE_ARTICLES (default
 100000), BENCH_LARGE_COMMENTS (default 1000000), BENCH_PG
-(postgres://postgres@127.0.0.1:5432), REDIS_URL (redis://127.0.0.1:6379/9).
+(postgres://postgres@127.0.0.1:5432), REDIS_URL (redis://127.0.0.1:6379/9), BENCH_DB_PREFIX (database names, default
+omag_bench: omag_bench_small and omag_bench_large), BENCH_PORT (first of the
+three gunicorn ports, default 8301: change it when another bench may run).
 """
 
 import os
@@ -26,6 +28,8 @@ WARMUP = int(os.environ.get("BENCH_WARMUP", 5))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", 16))
 PG = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/9")
+DB_PREFIX = os.environ.get("BENCH_DB_PREFIX", "omag_bench")
+PORT = int(os.environ.get("BENCH_PORT", 8301))
 SIZES = {
     "small": {"articles": 1_000, "comments": 10_000},
     "large": {
@@ -46,7 +50,7 @@ def env_for(size, **extra):
         DEBUG="false",
         SECRET_KEY="bench-only-secret-key-not-for-production-0123456789",
         ALLOWED_HOSTS="127.0.0.1,localhost",
-        DATABASE_URL=f"{PG}/omag_bench_{size}",
+        DATABASE_URL=f"{PG}/{DB_PREFIX}_{size}",
         REDIS_URL=REDIS_URL,
         CACHE_KEY_PREFIX=f"omag-bench-{size}",
         STATIC_ROOT=str(STATIC_ROOT),
@@ -69,7 +73,7 @@ def prepare(size):
         f"{counts['comments']:,} comments)"
     )
     subprocess.run(
-        ["createdb", "-h", "127.0.0.1", "-U", "postgres", f"omag_bench_{size}"],
+        ["createdb", "-h", "127.0.0.1", "-U", "postgres", f"{DB_PREFIX}_{size}"],
         capture_output=True,
     )
     manage(size, "migrate", "--noinput", "-v0")
@@ -167,11 +171,15 @@ def wrk(url, duration=None):
         return value * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    # Requests wrk gave up on (2 s): they have no latency, so p99 alone would
+    # hide them.
+    timeouts = re.search(r"Socket errors: .*timeout (\d+)", out)
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
         "p50": latency(50),
         "p99": latency(99),
         "errors": int(errors.group(1)) if errors else 0,
+        "timeouts": int(timeouts.group(1)) if timeouts else 0,
     }
 
 
@@ -181,7 +189,7 @@ def measure(name, url, results):
     r = results[name]
     log(
         f"   {name:28} {r['rps']:9.0f} req/s  p50 {r['p50']:6.2f} ms  "
-        f"p99 {r['p99']:6.2f} ms  errors {r['errors']}"
+        f"p99 {r['p99']:6.2f} ms  errors {r['errors']}  timeouts {r['timeouts']}"
     )
 
 
@@ -219,7 +227,7 @@ def main():
         }
 
         log("== small data set, page cache on")
-        server = Gunicorn("small", 8301, PAGE_CACHE="true")
+        server = Gunicorn("small", PORT, PAGE_CACHE="true")
         servers.append(server)
         measure("static file (baseline)", server.url(css), results)
         measure("article cached", server.url(paths["article"]), results)
@@ -227,7 +235,7 @@ def main():
         server.stop()
 
         log("== small data set, page cache off")
-        server = Gunicorn("small", 8302, PAGE_CACHE="false")
+        server = Gunicorn("small", PORT + 1, PAGE_CACHE="false")
         servers.append(server)
         for name in ("article", "home", "section"):
             measure(f"{name} uncached", server.url(paths[name]), results)
@@ -235,7 +243,7 @@ def main():
         server.stop()
 
         log("== large data set, page cache off")
-        server = Gunicorn("large", 8303, PAGE_CACHE="false")
+        server = Gunicorn("large", PORT + 2, PAGE_CACHE="false")
         servers.append(server)
         for name in ("article", "section"):
             measure(f"{name} uncached (large)", server.url(paths[name]), results)
@@ -247,19 +255,24 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
 
     static = results["static file (baseline)"]["rps"]
-    log("\n| page | req/s | p50 ms | p99 ms | vs static |")
-    log("| --- | ---: | ---: | ---: | ---: |")
+    log("\n| page | req/s | p50 ms | p99 ms | vs static | timeouts |")
+    log("| --- | ---: | ---: | ---: | ---: | ---: |")
     for name, r in results.items():
         log(
             f"| {name} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} | "
-            f"{r['rps'] / static:.2f} |"
+            f"{r['rps'] / static:.2f} | {r['timeouts']} |"
         )
     size_ratio = max(
         results["article uncached"]["rps"] / results["article uncached (large)"]["rps"],
         results["section uncached"]["rps"] / results["section uncached (large)"]["rps"],
     )
     errors = sum(r["errors"] for r in results.values())
-    log(f"\nworker RSS (max): {rss:.0f} MB; non-2xx/3xx responses: {errors}")
+    timeouts = sum(r["timeouts"] for r in results.values())
+    log(
+        f"\nworker RSS (max): {rss:.0f} MB; non-2xx/3xx responses: {errors}; "
+        f"timeouts: {timeouts}; load average: {os.getloadavg()[0]:.1f} on "
+        f"{os.cpu_count()} CPUs"
+    )
     log(
         "BENCH "
         f"article_uncached_rps={results['article uncached']['rps']:.0f} "

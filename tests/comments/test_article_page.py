@@ -33,6 +33,29 @@ class CommentTextTests(TestCase):
         self.assertNotIn('"', html.replace("<p>", "").replace("</p>", ""))
 
 
+class StoredCommentHtmlTests(TestCase):
+    """The text's HTML is made once on save, not on every page render."""
+
+    def test_saved_with_the_comment_and_remade_when_the_text_changes(self):
+        comment = make_comment(make_article(), body="Voir https://example.org")
+        comment.refresh_from_db()
+        self.assertEqual(comment.body_html, comment_text("Voir https://example.org"))
+        comment.body = "<b>Corrigé</b>"
+        comment.save(update_fields=["body"])
+        comment.refresh_from_db()
+        self.assertEqual(comment.body_html, "<p>&lt;b&gt;Corrigé&lt;/b&gt;</p>")
+        self.assertEqual(comment.body_as_html, comment.body_html)
+
+    def test_rows_inserted_without_save_are_shown_all_the_same(self):
+        article = make_article()
+        Comment.objects.bulk_create(
+            [Comment(article=article, name="A", body="a\n\nb", status="approved")]
+        )
+        comment = Comment.objects.get()
+        self.assertEqual(comment.body_html, "")
+        self.assertEqual(comment.body_as_html, "<p>a</p>\n<p>b</p>")
+
+
 class CommentBlockTests(TestCase):
     @classmethod
     def setUpTestData(cls):

@@ -8,7 +8,10 @@ from django.db import connection, transaction
 
 from articles.models import Article
 from comments.models import Comment
+from comments.text import comment_html
 
+THREAD_TEXT = "Un commentaire généré pour mesurer les performances."
+REPLY_TEXT = "Une réponse générée."
 STATUSES = [Comment.Status.APPROVED] * 8 + [
     Comment.Status.PENDING,
     Comment.Status.REJECTED,
@@ -36,6 +39,8 @@ class Command(BaseCommand):
             self.stderr.write("Aucun article publié : rien à commenter.")
             return
         total, batch, made = options["comments"], options["batch"], 0
+        # bulk_create skips save(): the HTML is made here, once per text.
+        thread_html, reply_html = comment_html(THREAD_TEXT), comment_html(REPLY_TEXT)
         while made < total:
             size = min(batch, total - made)
             with transaction.atomic():
@@ -44,7 +49,8 @@ class Command(BaseCommand):
                         article_id=article_ids[(made + i) % len(article_ids)],
                         name=f"Lecteur {made + i}",
                         email=f"lecteur{(made + i) % 5000}@example.org",
-                        body="Un commentaire généré pour mesurer les performances.",
+                        body=THREAD_TEXT,
+                        body_html=thread_html,
                         status=rng.choice(STATUSES),
                     )
                     for i in range(size - size // 10)
@@ -56,7 +62,8 @@ class Command(BaseCommand):
                             parent=parent,
                             name="Réponse",
                             email="reponse@example.org",
-                            body="Une réponse générée.",
+                            body=REPLY_TEXT,
+                            body_html=reply_html,
                             status=Comment.Status.APPROVED,
                         )
                         for parent in rng.sample(threads, size // 10)
