@@ -62,6 +62,17 @@ bench: install
 	@pg_isready -h 127.0.0.1 -p 5432 -q || { echo "PostgreSQL is not running on 127.0.0.1:5432" >&2; exit 1; }
 	timeout 900 $(PY) tests/bench/run.py
 
+# Faults and several nodes (tests/faults/), then load with writes (tests/load/):
+# each on a PRIVATE PostgreSQL (port 55432, own data folder) and Redis (56379)
+# that they stop and restart; the machine's servers are never touched.
+.PHONY: faults load
+faults: install
+	timeout 600 $(PY) tests/faults/run.py
+
+LOAD_DURATION ?= 60
+load: install
+	LOAD_DURATION=$(LOAD_DURATION) timeout 400 $(PY) tests/load/run.py
+
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .

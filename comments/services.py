@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from omag.cache import CacheUnavailable
+
 from . import moderation
 from .models import Comment, CommentIP
 from .signals import comments_changed
@@ -42,9 +44,10 @@ def truncate_ip(address: str | None) -> str | None:
     return str(ipaddress.ip_network(f"{ip}/{prefix}", strict=False).network_address)
 
 
-def _hit_rate_limit(kind: str, value: str) -> bool:
-    """Count one post for value; True when it goes over the limit. The counter
-    lives in the shared cache, so every app server sees the same count."""
+def _hit_rate_limit(kind: str, value: str) -> bool | None:
+    """Count one post for value; True when it goes over the limit, None when
+    the count is unknown (cache down). The counter lives in the shared cache,
+    so every app server sees the same count."""
     limit, period = settings.COMMENTS_RATE_LIMITS[kind]
     digest = hashlib.sha256(value.casefold().encode()).hexdigest()[:32]
     key = f"comments:rate:{kind}:{digest}"
@@ -54,11 +57,16 @@ def _hit_rate_limit(kind: str, value: str) -> bool:
     except ValueError:  # expired between add and incr
         cache.add(key, 1, timeout=period)
         count = 1
+    except CacheUnavailable:
+        return None
     return count > limit
 
 
-def _check_limits(*, article, email: str, body: str, ip: str | None) -> None:
-    if ip and _hit_rate_limit("ip", ip):
+def _check_limits(*, article, email: str, body: str, ip: str | None) -> bool:
+    """Raise CommentRefused past a limit or for a duplicate; return False when
+    the rate limits could not be counted (the cache is down)."""
+    by_ip = _hit_rate_limit("ip", ip) if ip else False
+    if by_ip:
         raise CommentRefused(
             _(
                 "Vous avez envoyé beaucoup de commentaires en peu de temps. "
@@ -66,7 +74,8 @@ def _check_limits(*, article, email: str, body: str, ip: str | None) -> None:
             ),
             code="rate_limited",
         )
-    if email and _hit_rate_limit("email", email):
+    by_email = _hit_rate_limit("email", email) if email else False
+    if by_email:
         raise CommentRefused(
             _(
                 "Trop de commentaires avec cette adresse e-mail en peu de temps. "
@@ -84,6 +93,7 @@ def _check_limits(*, article, email: str, body: str, ip: str | None) -> None:
         raise CommentRefused(
             _("Vous avez déjà envoyé ce commentaire."), code="duplicate"
         )
+    return by_ip is not None and by_email is not None
 
 
 def _changed_on_commit(article_ids: set) -> None:
@@ -117,8 +127,15 @@ def comment_submit(
             _("On ne peut répondre qu'à un commentaire publié de cet article."),
             code="bad_parent",
         )
-    _check_limits(article=article, email=email, body=body, ip=ip)
+    limits_counted = _check_limits(article=article, email=email, body=body, ip=ip)
     decision = moderation.decide(name=name, email=email, body=body)
+    if not limits_counted and decision.status == Comment.Status.APPROVED:
+        # Fail safe: without counters a flood could be published; it is kept
+        # for a moderator instead of being refused (and lost).
+        decision = moderation.Decision(
+            Comment.Status.PENDING,
+            _("Limites d'envoi indisponibles : retenu pour modération."),
+        )
     with transaction.atomic():
         comment = Comment.objects.create(
             article=article,

@@ -50,12 +50,23 @@ def _bump(key: str) -> None:
         cache.set(key, int(time.time() * 1000), timeout=None)
 
 
+class _Missed:
+    """An invalidation this process could not make (cache down): Redis may
+    come back with the pages it held (persistence), so the whole site is
+    invalidated by the next request that reaches the cache."""
+
+    site = False
+
+
 def invalidate_site() -> None:
     """Every cached page is stale: the next request renders it again."""
     try:
         _bump(SITE_GENERATION_KEY)
+        _Missed.site = False
     except Exception:  # noqa: BLE001 - a cache outage must not break a save
-        logger.warning("Page cache unreachable: site invalidation skipped")
+        if not _Missed.site:  # once, not on every retry
+            logger.warning("Page cache unreachable: site invalidation postponed")
+        _Missed.site = True
 
 
 def invalidate_paths(paths) -> None:
@@ -65,7 +76,9 @@ def invalidate_paths(paths) -> None:
         for path in paths:
             _bump(_path_generation_key(path))
     except Exception:  # noqa: BLE001
-        logger.warning("Page cache unreachable: path invalidation skipped")
+        if not _Missed.site:
+            logger.warning("Page cache unreachable: path invalidation postponed")
+        _Missed.site = True
 
 
 def mark_cacheable(response, *, expires_at: float | None = None):
@@ -113,6 +126,8 @@ class PageCacheMiddleware:
         # A path's generation covers all its pages (?page=2…).
         page_key = _page_key(request.get_full_path())
         path_key = _path_generation_key(request.path)
+        if _Missed.site:
+            invalidate_site()
         try:
             found = _cache().get_many([page_key, SITE_GENERATION_KEY, path_key])
             self.outage_logged = False

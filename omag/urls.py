@@ -3,11 +3,14 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from .health import health
 from .views import media
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # For load balancers: database and cache state (omag/health.py).
+    path("sante/", health, name="health"),
 ]
 
 # Reader pages are French at / and English under /en/: the language is in the
