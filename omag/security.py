@@ -61,36 +61,40 @@ class LoginThrottle:
 
     def retry_after(self) -> int:
         """Seconds before another attempt is heard (0: now)."""
+        keys = [*self.keys.values(), *(key + ":until" for key in self.keys.values())]
         try:
-            counts = cache.get_many(list(self.keys.values()))
+            found = cache.get_many(keys)
         except Exception:  # noqa: BLE001 - cache down: fall back to passwords alone
             logger.warning("Cache unreachable: admin login throttle skipped")
             return 0
         wait = 0
         for kind, key in self.keys.items():
             limit, period = settings.ADMIN_LOGIN_LIMITS[kind]
-            entry = counts.get(key)
-            if entry and entry["count"] >= limit:
-                wait = max(wait, math.ceil(entry["until"] - time.time()))
-        return max(wait, 0)
+            if found.get(key, 0) >= limit:
+                until = found.get(key + ":until", time.time() + period)
+                wait = max(wait, math.ceil(until - time.time()))
+        return wait
 
     def record_failure(self) -> None:
-        now = time.time()
+        """Count one failure in each window; atomic (add, incr), so that
+        parallel guesses cannot slip through between a read and a write."""
         try:
             for kind, key in self.keys.items():
                 period = settings.ADMIN_LOGIN_LIMITS[kind][1]
-                entry = cache.get(key)
-                if not entry or entry["until"] <= now:
-                    entry = {"count": 0, "until": now + period}
-                entry["count"] += 1
-                cache.set(key, entry, timeout=math.ceil(entry["until"] - now) + 1)
+                cache.add(key + ":until", time.time() + period, timeout=period)
+                cache.add(key, 0, timeout=period)
+                try:
+                    cache.incr(key)
+                except ValueError:  # expired between add and incr
+                    cache.add(key, 1, timeout=period)
         except Exception:  # noqa: BLE001
             logger.warning("Cache unreachable: failed admin login not counted")
 
     def record_success(self) -> None:
         """A correct password clears this address's count for the account."""
         try:
-            cache.delete(self.keys["ip_username"])
+            key = self.keys["ip_username"]
+            cache.delete_many([key, key + ":until"])
         except Exception:  # noqa: BLE001
             logger.warning("Cache unreachable: admin login count not cleared")
 
