@@ -140,6 +140,7 @@ class SecurityHeadersMiddleware:
 
     - admin pages get the admin's CSP (TinyMCE) and are never indexed;
     - a throttled admin login answers 429 with Retry-After;
+    - Django's debug error pages (DEBUG only) go without CSP;
     - a page whose template used the CSP nonce is not cached, since the nonce
       must change with every response.
     """
@@ -156,6 +157,13 @@ class SecurityHeadersMiddleware:
             if wait := getattr(request, THROTTLED_ATTR, None):
                 response.status_code = 429
                 response.headers["Retry-After"] = str(wait)
+        if (
+            settings.DEBUG
+            and response.status_code in (404, 500)
+            and not hasattr(response, "_csp_config")
+        ):
+            # Django's debug pages (DEBUG only) inline their styles and script.
+            response._csp_config = {}
         nonce = getattr(request, "_csp_nonce", None)
         if nonce and hasattr(response, CACHEABLE_ATTR):
             delattr(response, CACHEABLE_ATTR)

@@ -96,6 +96,20 @@ class ReaderPageHeadersTests(TestCase):
         self.assertTrue(hasattr(untouched, CACHEABLE_ATTR))
 
 
+class DebugPagesTests(TestCase):
+    def test_debug_error_pages_work_in_development(self):
+        """With DEBUG on (make run), Django's 404 page keeps its inline style;
+        normal pages keep the policy."""
+        with self.settings(DEBUG=True):
+            missing = self.client.get("/rubrique/absente/")
+            home = self.client.get(reverse("articles:home"))
+        self.assertEqual(missing.status_code, 404)
+        self.assertNotIn("Content-Security-Policy", missing)
+        self.assertIn("Content-Security-Policy", home)
+        production = self.client.get("/rubrique/absente/")
+        self.assertIn("Content-Security-Policy", production)
+
+
 class AdminHeadersTests(TestCase):
     @classmethod
     def setUpTestData(cls):
