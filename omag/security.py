@@ -150,13 +150,6 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.path.startswith(reverse("admin:index")):
-            response.setdefault("X-Robots-Tag", "noindex, nofollow")
-            if not hasattr(response, "_csp_config"):
-                response._csp_config = settings.ADMIN_CSP
-            if wait := getattr(request, THROTTLED_ATTR, None):
-                response.status_code = 429
-                response.headers["Retry-After"] = str(wait)
         if (
             settings.DEBUG
             and response.status_code in (404, 500)
@@ -164,6 +157,13 @@ class SecurityHeadersMiddleware:
         ):
             # Django's debug pages (DEBUG only) inline their styles and script.
             response._csp_config = {}
+        if request.path.startswith(reverse("admin:index")):
+            response.setdefault("X-Robots-Tag", "noindex, nofollow")
+            if not hasattr(response, "_csp_config"):
+                response._csp_config = settings.ADMIN_CSP
+            if wait := getattr(request, THROTTLED_ATTR, None):
+                response.status_code = 429
+                response.headers["Retry-After"] = str(wait)
         nonce = getattr(request, "_csp_nonce", None)
         if nonce and hasattr(response, CACHEABLE_ATTR):
             delattr(response, CACHEABLE_ATTR)
