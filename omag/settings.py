@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "articles",
     "comments",
     "consent",
+    "omag.apps.OmagConfig",
 ]
 
 MIDDLEWARE = [
@@ -65,9 +67,13 @@ MIDDLEWARE = [
     "consent.middleware.ConsentCleanCookiesMiddleware",
     "consent.middleware.ConsentCookieFilterMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Outside the page cache: cached pages get the current policy, never a nonce.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Early, so that a hit skips sessions, auth and rendering altogether.
     "omag.pagecache.PageCacheMiddleware",
+    # Inside the page cache: admin headers, login throttling, nonce pages uncached.
+    "omag.security.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -92,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "omag.context_processors.site",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -226,6 +233,7 @@ URLIZE_ASSUME_HTTPS = True
 CONSENT_MAX_AGE = 60 * 60 * 24 * 182
 COOKIE_CONSENT_MAX_AGE = CONSENT_MAX_AGE
 COOKIE_CONSENT_SECURE = not DEBUG
+COOKIE_CONSENT_SAMESITE = "Lax"
 
 # --- Editorial workflow (admin) ---------------------------------------------
 # Signed preview links for people without an account expire after this long.
@@ -254,4 +262,84 @@ TINYMCE_DEFAULT_CONFIG = {
     "media_poster": False,
     "relative_urls": False,
     "convert_urls": False,
+}
+
+# --- Security (HTTPS, cookies, headers, CSP, admin login) -------------------
+# Production is HTTPS: redirects, HSTS and Secure cookies follow HTTPS, on by
+# default with DEBUG off. HTTPS=false only for a plain-HTTP run on 127.0.0.1
+# with production settings (benchmarks); every value has its own override.
+HTTPS = env_bool("HTTPS", not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+# Behind a TLS-terminating proxy: the header it sets to "https", e.g.
+# SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto (trust it only behind that proxy).
+if PROXY_SSL_HEADER := os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip():
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + PROXY_SSL_HEADER.upper().replace("-", "_"),
+        "https",
+    )
+# One year, the value browsers' preload lists expect; subdomains and preload
+# are the operator's decision (they bind every subdomain for a year).
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600 if HTTPS else 0))
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# Other sites learn that a reader came from omag, never from which page.
+SECURE_REFERRER_POLICY = os.environ.get(
+    "SECURE_REFERRER_POLICY", "strict-origin-when-cross-origin"
+)
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", HTTPS)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", HTTPS)
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+COOKIE_CONSENT_SECURE = env_bool("COOKIE_CONSENT_SECURE", HTTPS)
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = LANGUAGE_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_HTTPONLY = True
+# comments.js and consent.js read the CSRF token from its cookie.
+CSRF_COOKIE_HTTPONLY = False
+
+# Content-Security-Policy (Django's middleware): scripts only from files of
+# this origin, no inline script or handler. Reader pages are cached whole, so
+# they need no nonce; a page that uses one is never cached (omag/security.py).
+# JSON-LD and consent's text/plain placeholders are data, not run as scripts.
+_asset_origins = [
+    url for url in (STATIC_URL, MEDIA_URL) if url.startswith(("https://", "//"))
+]
+# Click-to-load embeds (consent.conf.CONSENT_EMBED_PROVIDERS), checked at start.
+CSP_FRAME_SRC = env_list(
+    "CSP_FRAME_SRC",
+    "https://www.youtube-nocookie.com,https://player.vimeo.com,"
+    "https://platform.twitter.com,https://www.instagram.com",
+)
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, *_asset_origins, CSP.NONCE],
+    "style-src": [CSP.SELF, *_asset_origins],
+    # Article bodies may show images from other sites (editors paste them).
+    "img-src": [CSP.SELF, "https:", *_asset_origins],
+    "font-src": [CSP.SELF, *_asset_origins],
+    "connect-src": [CSP.SELF],
+    "frame-src": CSP_FRAME_SRC,
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "upgrade-insecure-requests": SECURE_SSL_REDIRECT,
+    "report-uri": os.environ.get("CSP_REPORT_URI") or None,
+}
+# The admin's editor (TinyMCE) sets style attributes and shows pasted or
+# uploaded images as data:/blob: URLs: only its styles are relaxed.
+ADMIN_CSP = SECURE_CSP | {
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE, *_asset_origins],
+    "img-src": [CSP.SELF, "https:", "data:", "blob:", *_asset_origins],
+}
+
+# Failed admin logins allowed per window (attempts, seconds), counted in the
+# shared cache (omag/security.py): per address and account, per address, per
+# account (the last one high, so that no one can lock an editor out cheaply).
+ADMIN_LOGIN_LIMITS = {
+    "ip_username": (5, 15 * 60),
+    "ip": (20, 15 * 60),
+    "username": (50, 60 * 60),
 }

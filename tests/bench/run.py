@@ -50,6 +50,7 @@ def env_for(size, **extra):
         DEBUG="false",
         SECRET_KEY="bench-only-secret-key-not-for-production-0123456789",
         ALLOWED_HOSTS="127.0.0.1,localhost",
+        HTTPS="false",  # plain HTTP on 127.0.0.1: no redirect to HTTPS
         DATABASE_URL=f"{PG}/{DB_PREFIX}_{size}",
         REDIS_URL=REDIS_URL,
         CACHE_KEY_PREFIX=f"omag-bench-{size}",

@@ -167,6 +167,7 @@ class Stack:
         env = dict(os.environ)
         env.update(
             DEBUG="false",
+            HTTPS="false",  # plain HTTP on 127.0.0.1: no redirect to HTTPS
             SECRET_KEY="faults-only-secret-key-not-for-production-0123456789abc",
             ALLOWED_HOSTS="127.0.0.1,localhost",
             DATABASE_URL=self.pg.url,
