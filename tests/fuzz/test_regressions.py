@@ -1,0 +1,31 @@
+"""Server errors the fuzzing found, each pinned by the smallest request."""
+
+import pytest
+
+from articles.pagination import MAX_OFFSET
+from tests.factories import make_article
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", [str(MAX_OFFSET), "9" * 30, str(2**63 // 12 + 1)])
+def test_a_page_number_beyond_the_database_integers_is_not_found(client, page):
+    article = make_article()
+    response = client.get(article.section.get_absolute_url(), {"page": page})
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_last_page_number_the_database_can_offset_is_an_ordinary_404(client):
+    article = make_article()
+    response = client.get(
+        article.section.get_absolute_url(), {"page": str(MAX_OFFSET // 12)}
+    )
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db  # the 404 page lists the sections
+@pytest.mark.parametrize("name", ["x" * 300, "a%00b", "dir/" + "y" * 4096])
+def test_a_media_name_the_file_system_refuses_is_not_found(client, settings, name):
+    settings.SERVE_MEDIA = True
+    response = client.get(f"/media/{name}")
+    assert response.status_code == 404
