@@ -17,7 +17,11 @@ search) is served by the replica. The one lag left: a page rendered from the
 replica just after an editor publishes may miss the change; the page cache
 then keeps it until the next invalidation, so the site also pins reads to the
 primary for REPLICA_PIN_SECONDS after any editorial save (a key in the shared
-cache, read once per uncached request)."""
+cache, read once per uncached request).
+
+The per-request state lives in context variables, set by the middleware: right
+for WSGI (gunicorn's sync workers). Outside a request (a management command),
+the first write keeps the rest of the process on the primary, the safe side."""
 
 import logging
 import time
