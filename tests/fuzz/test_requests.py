@@ -258,6 +258,11 @@ class HeaderFuzzTests(ReaderSite):
         headers=st.dictionaries(st.sampled_from(HEADERS), HEADER_VALUE, max_size=4),
     )
     def test_junk_headers(self, page, headers):
+        # An over-long Content-Type is refused while the test client builds its
+        # request; omag/wsgi.py's request class handles it in production
+        # (tests/fuzz/test_regressions.py).
+        if "content-type" in headers:
+            headers["content-type"] = headers["content-type"][:9_000]
         path = self.url(page)
         assert_not_server_error(
             self.client.get(path, headers=wsgi_headers(headers)), (path, headers)
