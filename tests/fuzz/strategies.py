@@ -60,5 +60,8 @@ SEGMENT = JUNK.map(as_path_segment)
 PAGE = st.one_of(
     st.integers(min_value=-(10**20), max_value=10**20).map(str),
     st.sampled_from(["abc", "999999", "-1", "0", "last", "1.5", "", "\x00"]),
+    # Digits to str.isdigit() that int() refuses, and too many digits for int().
+    st.sampled_from(["¹", "²³", "٣", "①"]),
+    st.integers(min_value=4300, max_value=6000).map(lambda n: "9" * n),
     JUNK,
 )

@@ -61,3 +61,24 @@ def test_an_over_long_content_type_is_ignored_not_a_server_error():
     # request object and cannot show this one.
     assert _call_wsgi("GET", "text/html; " + "x" * 10_001) == 200
     assert _call_wsgi("POST", "x" * 20_000, b"a=b") == 403  # no CSRF token
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["¹", "٣", "9" * 5000])
+def test_a_page_number_int_refuses_is_no_server_error(client, page):
+    # "¹".isdigit() is true but int("¹") fails; int() refuses 4,300+ digits.
+    article = make_article()
+    for url in (article.get_absolute_url(), article.section.get_absolute_url()):
+        response = client.get(url, {"page": page})
+        assert response.status_code in (200, 404)
+        assert b"?page=" not in response.content.split(b"canonical")[1][:200]
+
+
+@pytest.mark.django_db
+def test_only_ascii_page_numbers_make_a_cached_page(client):
+    from omag.pagecache import _is_eligible
+
+    article = make_article()
+    url = article.section.get_absolute_url()
+    assert _is_eligible(client.get(url, {"page": "1"}).wsgi_request)
+    assert not _is_eligible(client.get(url, {"page": "¹"}).wsgi_request)
