@@ -6,6 +6,9 @@ from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+# The largest OFFSET a database accepts (a signed 64-bit integer).
+MAX_OFFSET = 2**63 - 1
+
 
 class CountlessPage:
     def __init__(self, object_list, number, has_next):
@@ -55,6 +58,9 @@ class CountlessPaginator:
             ) from error
         if number < 1:
             raise EmptyPage(_("Le numéro de page est inférieur à 1."))
+        if number > MAX_OFFSET // self.per_page:
+            # Its OFFSET would overflow the database's integers: no such page.
+            raise EmptyPage(_("Cette page ne contient aucun résultat."))
         return number
 
     def page(self, number):

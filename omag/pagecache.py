@@ -99,7 +99,7 @@ def _is_eligible(request) -> bool:
         if (
             name not in settings.PAGE_CACHE_QUERY_PARAMS
             or len(value) != 1
-            or not value[0].isdigit()
+            or not (value[0].isascii() and value[0].isdigit())
         ):
             return False
     return True

@@ -343,3 +343,46 @@ ADMIN_LOGIN_LIMITS = {
     "ip": (20, 15 * 60),
     "username": (50, 60 * 60),
 }
+
+# --- Read replica and media storage (docs/deploy.md) ------------------------
+# Optional: reader pages read from a PostgreSQL replica (omag/db.py routes);
+# unset, everything stays on DATABASE_URL as before.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+# Seconds a replica may lag: reads stay on the primary this long after a write.
+REPLICA_PIN_SECONDS = int(os.environ.get("REPLICA_PIN_SECONDS", "5"))
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    # Tests run against the primary's test database through both aliases.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["omag.db.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("omag.pagecache.PageCacheMiddleware") + 1,
+        "omag.db.ReplicaPinMiddleware",
+    )
+
+# Optional: uploaded media on S3-compatible object storage (pip install
+# 'omag[s3]'); unset, media stays on the local disk under MEDIA_ROOT.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "custom_domain": os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None,
+            # Public read through the bucket policy or a CDN, no signed URLs:
+            # pages stay cacheable for every reader.
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "default_acl": None,
+            "object_parameters": {"CacheControl": "public, max-age=31536000"},
+        },
+    }
+    # Keys come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY (read by boto3)
+    # or the instance's role; never from this file.
+    SERVE_MEDIA = False

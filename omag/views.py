@@ -2,6 +2,7 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.http import Http404
+from django.utils.translation import gettext as _
 from django.views.static import serve
 
 # The only types uploads and their renditions can have (articles/forms.py);
@@ -24,7 +25,11 @@ def media(request, path):
     file is ever served as HTML or SVG (see README, "Media in production")."""
     if not settings.SERVE_MEDIA:
         raise Http404
-    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    try:
+        response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    except (OSError, ValueError):
+        # A name the file system refuses (too long, a NUL byte) names no file.
+        raise Http404(_("Fichier introuvable.")) from None
     content_type = MEDIA_TYPES.get(PurePosixPath(path).suffix.lower())
     if content_type is None:
         response["Content-Type"] = "application/octet-stream"

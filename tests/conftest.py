@@ -27,3 +27,17 @@ def _french_by_default():
     translation.activate("fr")
     yield
     translation.activate("fr")
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """A "replica" alias mirroring the default test database (Django's way of
+    testing a primary/replica set-up), for tests/test_db_router.py. Nothing
+    else uses it: the router that sends reads there is installed by those
+    tests only (or in production by DATABASE_REPLICA_URL)."""
+    from django.conf import settings
+
+    settings.DATABASES.setdefault(
+        "replica",
+        {**settings.DATABASES["default"], "TEST": {"MIRROR": "default"}},
+    )

@@ -51,7 +51,8 @@ def canonical_url(context) -> str:
         return ""
     url = french_path(request.path)
     page = request.GET.get("page", "")
-    if page.isdigit() and int(page) > 1:
+    # ASCII digits only ("¹".isdigit() is true) and short enough for int().
+    if page.isascii() and page.isdigit() and len(page) < 20 and int(page) > 1:
         url += f"?page={int(page)}"
     return absolute(request, url)
 
