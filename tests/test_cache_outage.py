@@ -98,21 +98,26 @@ def test_pages_are_served_without_redis(dead_redis, client, caplog):
     assert len(outage_warnings) == 1
 
 
+def trusted_commenter(article, email):
+    """Three approved comments make the e-mail trusted; returns the post URL."""
+    for index in range(3):
+        Comment.objects.create(
+            article=article,
+            name="Fidèle",
+            email=email,
+            body=f"Ancien {index}",
+            status=Comment.Status.APPROVED,
+        )
+    return reverse("comments:post", kwargs={"slug": article.slug})
+
+
 @pytest.mark.django_db
 def test_comments_are_held_for_moderation_without_rate_limits(dead_redis, client):
     """Fail safe: without counters, a comment that would have been published
     at once (a trusted commenter) is held; none is refused or lost."""
     article = make_article()
     data = post_data(article)
-    for index in range(3):
-        Comment.objects.create(
-            article=article,
-            name="Fidèle",
-            email=data["email"],
-            body=f"Ancien {index}",
-            status=Comment.Status.APPROVED,
-        )
-    url = reverse("comments:post", kwargs={"slug": article.slug})
+    url = trusted_commenter(article, data["email"])
     response = client.post(url, data, REMOTE_ADDR="192.0.2.8")
     assert response.status_code == 302
     comment = Comment.objects.get(body=data["body"])
@@ -129,15 +134,7 @@ def test_trusted_commenter_is_published_when_redis_is_up(client):
         cache.clear()
         article = make_article()
         data = post_data(article)
-        for index in range(3):
-            Comment.objects.create(
-                article=article,
-                name="Fidèle",
-                email=data["email"],
-                body=f"Ancien {index}",
-                status=Comment.Status.APPROVED,
-            )
-        url = reverse("comments:post", kwargs={"slug": article.slug})
+        url = trusted_commenter(article, data["email"])
         response = client.post(url, data, REMOTE_ADDR="192.0.2.9")
         assert response.status_code == 302
         comment = Comment.objects.get(body=data["body"])

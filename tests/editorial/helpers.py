@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 from django.contrib.auth.models import Group, Permission, User
 
 from articles.models import Article
-from tests.factories import make_author
+from tests.factories import make_article, make_author
 
 PASSWORD = "mot-de-passe-de-test"
 
@@ -24,6 +24,17 @@ def newsroom_group(name: str) -> Group:
             )
         )
     return group
+
+
+def draft_of(user, **fields) -> Article:
+    """A draft the user started and signs."""
+    return make_article(
+        status=Article.Status.DRAFT,
+        published_at=None,
+        created_by=user,
+        authors=[user.author],
+        **fields,
+    )
 
 
 def make_user(role: str | None, *, username=None, author=True, **fields) -> User:

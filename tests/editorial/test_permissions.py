@@ -8,20 +8,16 @@ from django.test import TestCase
 
 from articles import workflow
 from articles.models import Article, Correction, Section
-from tests.editorial.helpers import PASSWORD, admin_form, change_url, make_user
+from tests.editorial.helpers import (
+    PASSWORD,
+    admin_form,
+    change_url,
+    draft_of,
+    make_user,
+)
 from tests.factories import make_article, make_section, tomorrow, yesterday
 
 Status = Article.Status
-
-
-def draft_of(user, **fields):
-    return make_article(
-        status=Status.DRAFT,
-        published_at=None,
-        created_by=user,
-        authors=[user.author],
-        **fields,
-    )
 
 
 class ServicePermissionMatrixTests(TestCase):

@@ -6,20 +6,10 @@ from django.utils import timezone
 
 from articles import workflow
 from articles.models import Article, ArticleTransition, Correction
-from tests.editorial.helpers import make_user
+from tests.editorial.helpers import draft_of, make_user
 from tests.factories import make_article, tomorrow, yesterday
 
 Status = Article.Status
-
-
-def draft_of(user, **fields):
-    return make_article(
-        status=Status.DRAFT,
-        published_at=None,
-        created_by=user,
-        authors=[user.author],
-        **fields,
-    )
 
 
 class WorkflowTests(TestCase):
