@@ -232,8 +232,8 @@ URLIZE_ASSUME_HTTPS = True
 # Six months (CNIL), then asked again; more settings in consent/conf.py.
 CONSENT_MAX_AGE = 60 * 60 * 24 * 182
 COOKIE_CONSENT_MAX_AGE = CONSENT_MAX_AGE
-COOKIE_CONSENT_SECURE = not DEBUG
 COOKIE_CONSENT_SAMESITE = "Lax"
+# COOKIE_CONSENT_SECURE follows HTTPS: see the security section below.
 
 # --- Editorial workflow (admin) ---------------------------------------------
 # Signed preview links for people without an account expire after this long.
