@@ -24,9 +24,16 @@ from django.http import HttpResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 
+from .localpages import local_pages, publish_invalidation
+
 logger = logging.getLogger(__name__)
 
 SITE_GENERATION_KEY = "pagecache:gen:site"
+_UNCACHED_PREFIXES = tuple(
+    "/" + url.lstrip("/")
+    for url in (settings.STATIC_URL, settings.MEDIA_URL)
+    if url and not url.startswith(("http://", "https://", "//"))
+)
 CACHEABLE_ATTR = "_omag_page_cacheable"
 
 
@@ -62,6 +69,7 @@ def invalidate_site() -> None:
     """Every cached page is stale: the next request renders it again."""
     try:
         _bump(SITE_GENERATION_KEY)
+        publish_invalidation()
         _Missed.site = False
     except Exception:  # noqa: BLE001 - a cache outage must not break a save
         if not _Missed.site:  # once, not on every retry
@@ -75,6 +83,7 @@ def invalidate_paths(paths) -> None:
     try:
         for path in paths:
             _bump(_path_generation_key(path))
+        publish_invalidation()
     except Exception:  # noqa: BLE001
         if not _Missed.site:
             logger.warning("Page cache unreachable: path invalidation postponed")
@@ -91,6 +100,10 @@ def mark_cacheable(response, *, expires_at: float | None = None):
 def _is_eligible(request) -> bool:
     if request.method not in ("GET", "HEAD"):
         return False
+    if request.path_info.startswith(_UNCACHED_PREFIXES):
+        return False  # static files and media: WhiteNoise or the web server
+    if settings.SECURE_SSL_REDIRECT and not request.is_secure():
+        return False  # SecurityMiddleware, below, redirects it to HTTPS
     if settings.SESSION_COOKIE_NAME in request.COOKIES:
         return False  # logged-in staff, or a reader with a session: never shared
     for name, value in request.GET.lists():
@@ -128,6 +141,11 @@ class PageCacheMiddleware:
         path_key = _path_generation_key(request.path)
         if _Missed.site:
             invalidate_site()
+        local = local_pages()
+        if local is not None:
+            if entry := local.get(page_key):
+                return self._from_entry(request, entry)
+            epoch = local.epoch  # before reading: see LocalPages.put
         try:
             found = _cache().get_many([page_key, SITE_GENERATION_KEY, path_key])
             self.outage_logged = False
@@ -143,6 +161,8 @@ class PageCacheMiddleware:
             and entry["generations"] == generations
             and entry["expires"] > time.time()
         ):
+            if local is not None:
+                local.put(page_key, entry, epoch)
             return self._from_entry(request, entry)
 
         response = self.get_response(request)
@@ -153,17 +173,19 @@ class PageCacheMiddleware:
             and not response.cookies
             and not response.streaming
         ):
-            self._store(page_key, response, generations, cacheable)
+            entry = self._store(page_key, response, generations, cacheable)
+            if entry is not None and local is not None:
+                local.put(page_key, entry, epoch)
             _public_headers(response)
         return response
 
-    def _store(self, key, response, generations, cacheable) -> None:
+    def _store(self, key, response, generations, cacheable) -> dict | None:
         now = time.time()
         expires = now + settings.PAGE_CACHE_TIMEOUT
         if cacheable is not True:
             expires = min(expires, cacheable)
         if expires <= now:
-            return
+            return None
         content = response.content
         etag = '"' + hashlib.md5(content, usedforsecurity=False).hexdigest() + '"'
         response["ETag"] = etag
@@ -187,6 +209,8 @@ class PageCacheMiddleware:
             _cache().set(key, entry, timeout=int(expires - now) + 1)
         except Exception:  # noqa: BLE001
             logger.warning("Page cache unreachable: page not stored")
+            return None
+        return entry
 
     def _from_entry(self, request, entry):
         headers = entry["headers"]

@@ -66,13 +66,15 @@ MIDDLEWARE = [
     # omag.pagecache.PageCacheMiddleware): they act on one reader's cookies.
     "consent.middleware.ConsentCleanCookiesMiddleware",
     "consent.middleware.ConsentCookieFilterMiddleware",
+    # As early as it can be, so that a hit skips everything below. Pages are
+    # stored with the headers the middlewares below gave them (HSTS, CSP
+    # without nonce...); requests those would redirect are never answered
+    # from it, nor static files (see omag.pagecache).
+    "omag.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # Outside the page cache: cached pages get the current policy, never a nonce.
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Early, so that a hit skips sessions, auth and rendering altogether.
-    "omag.pagecache.PageCacheMiddleware",
-    # Inside the page cache: admin headers, login throttling, nonce pages uncached.
+    # Admin headers, login throttling, nonce pages uncached.
     "omag.security.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -136,6 +138,8 @@ PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", 600))
 # Query parameters (page numbers) that make a distinct cached page.
 PAGE_CACHE_QUERY_PARAMS = ("page", "commentaires")
+# Per process copy of the most read pages, with Redis (omag/localpages.py); 0: off.
+PAGE_CACHE_LOCAL_BYTES = int(os.environ.get("PAGE_CACHE_LOCAL_MB", 16)) * 2**20
 # HTTP caching by browsers and a CDN in front.
 PAGE_CACHE_BROWSER_MAX_AGE = 60
 PAGE_CACHE_SHARED_MAX_AGE = 60

@@ -6,8 +6,10 @@ import os
 import time
 import uuid
 from datetime import timedelta
+from unittest import mock
 
 import pytest
+import redis
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection
@@ -16,7 +18,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.http import http_date
 
-from omag import pagecache
+from omag import localpages, pagecache
+from omag.localpages import local_pages
 from tests.factories import make_article, make_author, make_section, now, tomorrow
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -47,6 +50,49 @@ class PageCacheTests(TestCase):
         # A hit carries the stored headers as they were sent the first time.
         for name in ("Cache-Control", "ETag", "Last-Modified"):
             self.assertEqual(second[name], first[name], name)
+
+    def test_a_hit_carries_the_security_headers_of_the_first_answer(self):
+        """The page cache sits above SecurityMiddleware and the CSP middleware:
+        what they added is stored with the page."""
+        url = self.article.get_absolute_url()
+        first = self.get(url)
+        second = self.get(url)
+        self.assertEqual(second["X-Page-Cache"], "hit")
+        for name in (
+            "Content-Security-Policy",
+            "X-Content-Type-Options",
+            "Referrer-Policy",
+            "Cross-Origin-Opener-Policy",
+            "X-Frame-Options",
+        ):
+            self.assertEqual(second.get(name), first.get(name), name)
+        self.assertIn("default-src 'self'", second["Content-Security-Policy"])
+        self.assertNotIn("nonce-", second["Content-Security-Policy"])
+
+    @override_settings(SECURE_SSL_REDIRECT=True)
+    def test_plain_http_is_redirected_even_when_the_page_is_cached(self):
+        url = self.article.get_absolute_url()
+        self.assertEqual(self.client.get(url, secure=True).status_code, 200)
+        self.assertEqual(self.client.get(url, secure=True)["X-Page-Cache"], "hit")
+        response = self.client.get(url)
+        self.assertEqual(response.status_code, 301)
+        self.assertEqual(response["Location"], "https://testserver" + url)
+
+    def test_static_files_never_reach_the_cache(self):
+        calls = []
+        real = pagecache._cache
+
+        def spy():
+            calls.append(1)
+            return real()
+
+        pagecache._cache, restore = spy, real
+        try:
+            self.client.get(settings.STATIC_URL + "css/site.css")
+            self.client.get(settings.MEDIA_URL + "nothing.jpg")
+        finally:
+            pagecache._cache = restore
+        self.assertEqual(calls, [])
 
     def test_every_reader_page_is_cached(self):
         for url in (
@@ -214,6 +260,89 @@ class RedisPageCacheTests(TestCase):
         article.title = "Toujours sur Redis"
         article.save()
         self.assertContains(self.client.get(url), "Toujours sur Redis")
+
+    def listening_copy(self):
+        """This process's copy of pages, once it hears invalidations."""
+        pages = local_pages()
+        wait_until(lambda: pages.listening)
+        return pages
+
+    def test_a_page_read_twice_comes_from_memory_the_second_time(self):
+        url = make_article(title="En mémoire").get_absolute_url()
+        self.listening_copy()
+        self.client.get(url)  # rendered, stored in Redis and in memory
+        with (
+            mock.patch.object(
+                caches["default"], "get_many", side_effect=AssertionError("Redis")
+            ),
+            self.assertNumQueries(0),
+        ):
+            response = self.client.get(url)
+        self.assertEqual(response["X-Page-Cache"], "hit")
+        self.assertContains(response, "En mémoire")
+
+    def test_an_edit_made_by_another_process_empties_the_copy(self):
+        article = make_article(title="Avant")
+        url = article.get_absolute_url()
+        pages = self.listening_copy()
+        self.client.get(url)
+        self.assertEqual(self.client.get(url)["X-Page-Cache"], "hit")
+        # Another node: the row changes without this process's signals, and
+        # that node invalidates through Redis.
+        type(article).objects.filter(pk=article.pk).update(title="Après")
+        epoch = pages.epoch
+        pagecache._bump(pagecache.SITE_GENERATION_KEY)
+        redis.Redis.from_url(REDIS_URL).publish(
+            caches["default"].make_key(localpages.CHANNEL), b""
+        )
+        wait_until(lambda: pages.epoch != epoch)
+        self.assertContains(self.client.get(url), "Après")
+
+    def test_the_copy_is_off_while_invalidations_cannot_be_heard(self):
+        url = make_article(title="Écoute").get_absolute_url()
+        pages = self.listening_copy()
+        self.client.get(url)
+        self.assertIsNotNone(pages.get(pagecache._page_key(url)))
+        # The subscription is cut: whatever is published meanwhile is lost.
+        server = redis.Redis.from_url(REDIS_URL)
+        name = f"omag-page-invalidations-{os.getpid()}"
+        for client in server.client_list(_type="pubsub"):
+            if client["name"] == name:
+                server.client_kill_filter(_id=client["id"])
+        wait_until(lambda: not pages.listening)
+        self.assertIsNone(pages.get(pagecache._page_key(url)))
+        # Subscribed again, it starts empty and fills again.
+        wait_until(lambda: pages.listening)
+        self.assertIsNone(pages.get(pagecache._page_key(url)))
+        self.client.get(url)
+        self.assertIsNotNone(pages.get(pagecache._page_key(url)))
+
+    def test_the_copy_is_off_when_redis_has_not_answered_for_a_while(self):
+        """A hung Redis keeps the subscription open but relays nothing."""
+        url = make_article(title="Silence").get_absolute_url()
+        pages = self.listening_copy()
+        self.client.get(url)
+        self.assertIsNotNone(pages.get(pagecache._page_key(url)))
+        with mock.patch.object(localpages, "TRUSTED_FOR", -1):
+            self.assertIsNone(pages.get(pagecache._page_key(url)))
+
+    def test_a_page_read_before_an_invalidation_is_not_kept(self):
+        pages = self.listening_copy()
+        entry = {"content": b"vieux", "expires": time.time() + 60}
+        epoch = pages.epoch
+        pages.clear()  # an invalidation heard while the page was being read
+        pages.put("clé", entry, epoch)
+        self.assertIsNone(pages.get("clé"))
+        pages.put("clé", entry, pages.epoch)
+        self.assertIs(pages.get("clé"), entry)
+
+
+def wait_until(condition, timeout=5.0):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(0.01)
 
 
 class CacheOutageTests(TestCase):

@@ -18,6 +18,7 @@ os.environ.setdefault(
     "SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789"
 )
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("HTTPS", "false")  # the test client speaks plain HTTP
 
 import django  # noqa: E402
 
@@ -55,6 +56,15 @@ def main():
     if settings.PAGE_CACHE_ENABLED:
         hit = cpu_ms(client, PAGES["article"], requests=500)
         print(f"{'article cached':20} {hit:7.2f} ms CPU")
+    # The baseline of make bench (needs collectstatic into STATIC_ROOT).
+    static = cpu_ms(client, static_url("css/site.css"), requests=500)
+    print(f"{'static file':20} {static:7.2f} ms CPU")
+
+
+def static_url(name):
+    from django.templatetags.static import static
+
+    return static(name)
 
 
 if __name__ == "__main__":

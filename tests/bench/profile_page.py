@@ -20,6 +20,7 @@ os.environ.setdefault(
     "SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789"
 )
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("HTTPS", "false")  # the test client speaks plain HTTP
 
 import django  # noqa: E402
 
