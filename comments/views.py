@@ -40,11 +40,12 @@ def _client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
-def _mine(request, article):
+def _mine(request, article) -> list[dict]:
+    """This reader's comments awaiting moderation, as rows for their markup."""
     pks = request.session.get(SESSION_KEY, []) if hasattr(request, "session") else []
     if not pks:
-        return Comment.objects.none()
-    return Comment.objects.on(article).pending().filter(pk__in=pks)
+        return []
+    return Comment.objects.on(article).pending().filter(pk__in=pks).rows()
 
 
 def _remember(request, comment):
@@ -143,7 +144,7 @@ def comment_state(request, slug):
     """What the cached article page cannot hold: this reader's tokens, the
     message after posting and their comments awaiting moderation."""
     article = _published_article(slug)
-    mine = list(_mine(request, article))
+    mine = _mine(request, article)
     return JsonResponse(
         {
             "csrf_token": get_token(request),
@@ -151,10 +152,10 @@ def comment_state(request, slug):
             "messages": [str(m) for m in messages.get_messages(request)],
             "pending": [
                 {
-                    "id": comment.pk,
-                    "parent": comment.parent_id,
+                    "id": comment["pk"],
+                    "parent": comment["parent_id"],
                     "html": render_to_string(
-                        "comments/includes/comment.html",
+                        "comments/comment_block.html#comment",
                         {"comment": comment, "mine": True},
                         request=request,
                     ),

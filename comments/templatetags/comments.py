@@ -39,9 +39,11 @@ def comment_block(context, article):
         "article": article,
         "total": counts["total"],
         "page_obj": page,
+        "threads": page.object_list.rows_with_replies(),
         "page_param": PAGE_PARAM,
         "closed_reason": closed_reason,
         "can_reply": not closed_reason,
+        "mine": False,
         # Reversed once here, not once per comment.
         "reply_url": reverse("comments:form", args=[article.slug]),
         "form": None if closed_reason else CommentForm(article=article),
