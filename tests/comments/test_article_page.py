@@ -1,5 +1,8 @@
+from django.template.loader import render_to_string
 from django.test import TestCase, override_settings
+from django.utils import translation
 
+from comments.forms import CommentForm
 from comments.models import Comment
 from comments.templatetags.comments import comment_text
 from tests.factories import make_article, make_author, make_tag
@@ -122,6 +125,26 @@ class CommentBlockTests(TestCase):
                 200,
             )
         third.delete()
+
+
+class BlankFormMarkupTests(TestCase):
+    def test_the_article_page_writes_out_the_fields_django_renders(self):
+        """The article page's form (blank: its tokens come from comments.js)
+        is written out in comment_block.html, as rendering the widgets costs
+        more than all the comments: it stays the form Django renders, with
+        the same labels, help text, attributes and aria links."""
+        form = CommentForm(article=make_article())
+        for language in ("fr", "en"):
+            with self.subTest(language=language), translation.override(language):
+                self.assertHTMLEqual(
+                    render_to_string(
+                        "comments/comment_block.html#blank_form_fields",
+                        {"form": form},
+                    ),
+                    render_to_string(
+                        "comments/includes/form_fields.html", {"form": form}
+                    ),
+                )
 
 
 @override_settings(PAGE_CACHE_ENABLED=False)
