@@ -4,7 +4,7 @@ from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from .display import ROW_FIELDS, comment_rows
+from .display import ROW_FIELDS
 from .text import comment_html, shown_html
 
 
@@ -28,17 +28,17 @@ class CommentQuerySet(models.QuerySet):
             self.approved().filter(parent__in=parent_pks).order_by("created_at", "pk")
         )
 
-    def rows(self) -> list[dict]:
-        """The comments as dicts for their markup (see comments.display), in
-        one query and without a model instance each."""
-        return comment_rows(self.values(*ROW_FIELDS))
+    def for_display(self):
+        """Only what a comment's markup shows (comments.display.ROW_FIELDS),
+        as dicts: no model instance per comment."""
+        return self.values(*ROW_FIELDS)
 
-    def rows_with_replies(self) -> list[dict]:
-        """These threads as rows, each with its approved replies as rows
-        under "replies", in two queries whatever their number."""
-        threads = self.rows()
+    def with_replies(self) -> list[dict]:
+        """These threads for display, each with its approved replies under
+        "replies", in two queries whatever their number."""
+        threads = list(self.for_display())
         replies = {thread["pk"]: thread.setdefault("replies", []) for thread in threads}
-        for reply in Comment.objects.replies_to(list(replies)).rows():
+        for reply in Comment.objects.replies_to(list(replies)).for_display():
             replies[reply["parent_id"]].append(reply)
         return threads
 

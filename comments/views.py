@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.http import JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from articles.models import Article
 
 from . import services
+from .display import add_markup
 from .forms import CommentForm, form_token
 from .models import Comment
 from .moderation import comments_closed_reason
@@ -41,11 +41,12 @@ def _client_ip(request) -> str | None:
 
 
 def _mine(request, article) -> list[dict]:
-    """This reader's comments awaiting moderation, as rows for their markup."""
+    """This reader's comments awaiting moderation, with their HTML."""
     pks = request.session.get(SESSION_KEY, []) if hasattr(request, "session") else []
     if not pks:
         return []
-    return Comment.objects.on(article).pending().filter(pk__in=pks).rows()
+    pending = Comment.objects.on(article).pending().filter(pk__in=pks)
+    return add_markup(pending.for_display(), mine=True)
 
 
 def _remember(request, comment):
@@ -154,11 +155,7 @@ def comment_state(request, slug):
                 {
                     "id": comment["pk"],
                     "parent": comment["parent_id"],
-                    "html": render_to_string(
-                        "comments/comment_block.html#comment",
-                        {"comment": comment, "mine": True},
-                        request=request,
-                    ),
+                    "html": comment["html"],
                 }
                 for comment in mine
             ],
