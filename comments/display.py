@@ -74,7 +74,8 @@ def _markup(render, pk, parent_id, name, from_newsroom, text, is_html, created_a
     if is_aware(created_at):
         created_at = localtime(created_at, timezone)
     comment = {
-        "pk": pk,
+        # As text: an int in a template goes through number formatting.
+        "pk": str(pk),
         "parent_id": parent_id,
         "name": name,
         "is_from_newsroom": from_newsroom,
