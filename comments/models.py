@@ -1,10 +1,11 @@
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
-from django.utils.safestring import SafeString, mark_safe
+from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from .text import comment_html
+from .display import ROW_FIELDS
+from .text import comment_html, shown_html
 
 
 class CommentQuerySet(models.QuerySet):
@@ -18,20 +19,28 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(article=article)
 
     def threads(self):
-        """Approved top-level comments, oldest first, with their approved replies
-        joined in one more query."""
+        """Approved top-level comments, oldest first."""
+        return self.approved().filter(parent__isnull=True).order_by("created_at", "pk")
+
+    def replies_to(self, parent_pks):
+        """Approved replies to these comments, oldest first."""
         return (
-            self.approved()
-            .filter(parent__isnull=True)
-            .prefetch_related(
-                Prefetch(
-                    "replies",
-                    queryset=Comment.objects.approved().order_by("created_at", "pk"),
-                    to_attr="approved_replies",
-                )
-            )
-            .order_by("created_at", "pk")
+            self.approved().filter(parent__in=parent_pks).order_by("created_at", "pk")
         )
+
+    def for_display(self):
+        """Only what a comment's markup shows (comments.display.ROW_FIELDS),
+        as dicts: no model instance per comment."""
+        return self.values(*ROW_FIELDS)
+
+    def with_replies(self) -> list[dict]:
+        """These threads for display, each with its approved replies under
+        "replies", in two queries whatever their number."""
+        threads = list(self.for_display())
+        replies = {thread["pk"]: thread.setdefault("replies", []) for thread in threads}
+        for reply in Comment.objects.replies_to(list(replies)).for_display():
+            replies[reply["parent_id"]].append(reply)
+        return threads
 
     def counts(self) -> dict:
         """How many approved comments, and how many threads, in one query."""
@@ -157,9 +166,7 @@ class Comment(models.Model):
     def body_as_html(self) -> SafeString:
         """The text as HTML: stored on save, made here for rows written
         without save() (bulk inserts)."""
-        if self.body_html or not self.body:
-            return mark_safe(self.body_html)
-        return comment_html(self.body)
+        return shown_html(self.body, self.body_html)
 
     @property
     def is_pending(self) -> bool:

@@ -18,3 +18,11 @@ def comment_html(text: str) -> SafeString:
         linked = linked.replace('rel="nofollow"', 'rel="nofollow ugc noopener"')
         html.append(f"<p>{linked.replace(chr(10), '<br>')}</p>")
     return mark_safe("\n".join(html))
+
+
+def shown_html(body: str, body_html: str) -> SafeString:
+    """The HTML a stored comment shows: made on save, made here for rows
+    written without save() (bulk inserts)."""
+    if body_html or not body:
+        return mark_safe(body_html)
+    return comment_html(body)

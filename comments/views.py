@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.http import JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from articles.models import Article
 
 from . import services
+from .display import add_markup
 from .forms import CommentForm, form_token
 from .models import Comment
 from .moderation import comments_closed_reason
@@ -40,11 +40,13 @@ def _client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR")
 
 
-def _mine(request, article):
+def _mine(request, article) -> list[dict]:
+    """This reader's comments awaiting moderation, with their HTML."""
     pks = request.session.get(SESSION_KEY, []) if hasattr(request, "session") else []
     if not pks:
-        return Comment.objects.none()
-    return Comment.objects.on(article).pending().filter(pk__in=pks)
+        return []
+    pending = Comment.objects.on(article).pending().filter(pk__in=pks)
+    return add_markup(pending.for_display(), mine=True)
 
 
 def _remember(request, comment):
@@ -143,7 +145,7 @@ def comment_state(request, slug):
     """What the cached article page cannot hold: this reader's tokens, the
     message after posting and their comments awaiting moderation."""
     article = _published_article(slug)
-    mine = list(_mine(request, article))
+    mine = _mine(request, article)
     return JsonResponse(
         {
             "csrf_token": get_token(request),
@@ -151,13 +153,9 @@ def comment_state(request, slug):
             "messages": [str(m) for m in messages.get_messages(request)],
             "pending": [
                 {
-                    "id": comment.pk,
-                    "parent": comment.parent_id,
-                    "html": render_to_string(
-                        "comments/includes/comment.html",
-                        {"comment": comment, "mine": True},
-                        request=request,
-                    ),
+                    "id": comment["pk"],
+                    "parent": comment["parent_id"],
+                    "html": comment["html"],
                 }
                 for comment in mine
             ],

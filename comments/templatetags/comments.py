@@ -3,6 +3,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.urls import reverse
 
+from ..display import add_markup
 from ..forms import CommentForm
 from ..models import Comment
 from ..moderation import comments_closed_reason
@@ -35,15 +36,18 @@ def comment_block(context, article):
     )
     page = paginator.get_page(request.GET.get(PAGE_PARAM) if request else None)
     closed_reason = comments_closed_reason(article)
+    threads = add_markup(
+        page.object_list.with_replies(),
+        can_reply=not closed_reason,
+        reply_url=reverse("comments:form", args=[article.slug]),
+    )
     return {
         "article": article,
         "total": counts["total"],
         "page_obj": page,
+        "threads": threads,
         "page_param": PAGE_PARAM,
         "closed_reason": closed_reason,
-        "can_reply": not closed_reason,
-        # Reversed once here, not once per comment.
-        "reply_url": reverse("comments:form", args=[article.slug]),
         "form": None if closed_reason else CommentForm(article=article),
     }
 

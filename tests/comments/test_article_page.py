@@ -1,5 +1,11 @@
-from django.test import TestCase, override_settings
+from datetime import UTC, datetime
 
+from django.template import Context, Template
+from django.template.loader import render_to_string
+from django.test import TestCase, override_settings
+from django.utils import translation
+
+from comments.forms import CommentForm
 from comments.models import Comment
 from comments.templatetags.comments import comment_text
 from tests.factories import make_article, make_author, make_tag
@@ -122,6 +128,89 @@ class CommentBlockTests(TestCase):
                 200,
             )
         third.delete()
+
+
+@override_settings(PAGE_CACHE_ENABLED=False)
+class CommentMarkupTests(TestCase):
+    """Each comment's markup is rendered once per process and reused
+    (comments.display): what it shows must follow the comment and the render."""
+
+    def test_dates_as_the_date_filter_shows_them(self):
+        article = make_article()
+        winter = datetime(2026, 1, 5, 23, 30, tzinfo=UTC)
+        summer = datetime(2026, 7, 14, 22, 5, tzinfo=UTC)
+        for when in (winter, summer):
+            Comment.objects.filter(pk=make_comment(article).pk).update(created_at=when)
+        dates = Template(
+            "{% for d in dates %}<time datetime=\"{{ d|date:'Y-m-d\\TH:i:sO' }}\">"
+            '{{ d|date:"SHORT_DATETIME_FORMAT" }}</time>{% endfor %}'
+        )
+        for prefix, language in (("", "fr"), ("/en", "en")):
+            with translation.override(language):
+                expected = dates.render(Context({"dates": [winter, summer]}))
+            response = self.client.get(prefix + article.get_absolute_url())
+            for time in expected.split("</time>")[:2]:
+                self.assertContains(response, time + "</time>")
+        self.assertContains(response, "2026-07-15T00:05:00+0200")
+
+    def test_newsroom_badge_and_reply_links(self):
+        from django.contrib.auth.models import User
+
+        journalist = User.objects.create_user("journaliste", is_staff=True)
+        article = make_article()
+        thread = make_comment(article, name="Rédac", staff_author=journalist)
+        reply = make_comment(article, parent=thread, staff_author=journalist)
+        response = self.client.get(article.get_absolute_url())
+        self.assertContains(
+            response, '<span class="comment__badge">Rédaction</span>', 2
+        )
+        self.assertContains(response, 'class="comment comment--newsroom"', 2)
+        self.assertContains(response, f'data-reply-to="{thread.pk}"')
+        self.assertNotContains(response, f'data-reply-to="{reply.pk}"')
+        article.comments_open = False
+        article.save()
+        response = self.client.get(article.get_absolute_url())
+        self.assertContains(response, "Les commentaires sont fermés.")
+        self.assertNotContains(response, "data-reply-to")
+
+    def test_an_edited_comment_is_shown_anew(self):
+        article = make_article()
+        comment = make_comment(article, name="Alice", body="Premier jet.")
+        self.assertContains(self.client.get(article.get_absolute_url()), "Premier jet.")
+        comment.name, comment.body = "Alice B.", "Texte corrigé."
+        comment.save()
+        response = self.client.get(article.get_absolute_url())
+        self.assertContains(response, "Texte corrigé.")
+        self.assertContains(response, "Alice B.")
+        self.assertNotContains(response, "Premier jet.")
+
+    def test_rows_inserted_without_save_are_shown_as_html(self):
+        article = make_article()
+        Comment.objects.bulk_create(
+            [Comment(article=article, name="A", body="un\n\ndeux", status="approved")]
+        )
+        response = self.client.get(article.get_absolute_url())
+        self.assertContains(response, "<p>un</p>\n<p>deux</p>", html=False)
+
+
+class BlankFormMarkupTests(TestCase):
+    def test_the_article_page_writes_out_the_fields_django_renders(self):
+        """The article page's form (blank: its tokens come from comments.js)
+        is written out in comment_block.html, as rendering the widgets costs
+        more than all the comments: it stays the form Django renders, with
+        the same labels, help text, attributes and aria links."""
+        form = CommentForm(article=make_article())
+        for language in ("fr", "en"):
+            with self.subTest(language=language), translation.override(language):
+                self.assertHTMLEqual(
+                    render_to_string(
+                        "comments/comment_block.html#blank_form_fields",
+                        {"form": form},
+                    ),
+                    render_to_string(
+                        "comments/includes/form_fields.html", {"form": form}
+                    ),
+                )
 
 
 @override_settings(PAGE_CACHE_ENABLED=False)
