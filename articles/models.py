@@ -8,6 +8,7 @@ from django.db.models import F, Func, OuterRef, Prefetch, Q, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext_lazy as _
@@ -445,8 +446,9 @@ class Article(models.Model):
         text = self.meta_description or strip_tags(self.standfirst)
         return Truncator(" ".join(text.split())).chars(300)
 
-    @property
+    @cached_property
     def word_count(self) -> int:
+        # Read several times per article page (reading time, structured data).
         return len(strip_tags(self.body).split())
 
     @property

@@ -36,12 +36,15 @@ class HomeView(PublicPageMixin, TemplateView):
         latest, by_section = Article.objects.published().front_page(
             latest=self.latest_count, per_section=self.per_section
         )
+        all_sections = list(Section.objects.all())
         sections = [
             (section, by_section[section.pk])
-            for section in Section.objects.all()
+            for section in all_sections
             if section.pk in by_section
         ]
-        return super().get_context_data(latest=latest, sections=sections, **kwargs)
+        return super().get_context_data(
+            latest=latest, sections=sections, all_sections=all_sections, **kwargs
+        )
 
 
 class ArticleListView(PublicPageMixin, ListView):

@@ -4,6 +4,7 @@ from django import template
 from django.conf import settings
 from django.urls import reverse, translate_url
 from django.utils import dateformat, timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info
@@ -40,11 +41,20 @@ class Listing:
     once per day, author links made once per author."""
 
     def __init__(self):
-        self.article_url = SlugURL("articles:detail")
-        self.section_url = SlugURL("articles:section")
-        self.author_url = SlugURL("articles:author")
         self.dates = {}
         self.author_links = {}
+
+    @cached_property
+    def article_url(self):
+        return SlugURL("articles:detail")
+
+    @cached_property
+    def section_url(self):
+        return SlugURL("articles:section")
+
+    @cached_property
+    def author_url(self):
+        return SlugURL("articles:author")
 
     @classmethod
     def of(cls, context):
@@ -100,13 +110,21 @@ def teasers(context, articles):
     return [listing.teaser(article) for article in articles]
 
 
+@register.simple_tag(takes_context=True)
+def section_url(context, section):
+    """section.get_absolute_url, for a page that links to many sections."""
+    return Listing.of(context).section_url(section.slug)
+
+
 @register.inclusion_tag("includes/section_nav.html", takes_context=True)
 def section_nav(context):
-    section_url = Listing.of(context).section_url
+    # A page that lists every section already (the home page) lends them.
+    sections = context.get("all_sections")
+    if sections is None:
+        sections = Section.objects.all()
+    url = Listing.of(context).section_url
     return {
-        "sections": [
-            (section, section_url(section.slug)) for section in Section.objects.all()
-        ],
+        "sections": [(section, url(section.slug)) for section in sections],
         "request": context.get("request"),
     }
 
