@@ -175,7 +175,6 @@ class ArticleQuerySet(models.QuerySet):
         number of articles; SQLite cannot slice inside a UNION and gets window
         functions instead.
         """
-        newest = [F("published_at").desc(), F("pk").desc()]
         if connections[self.db].vendor == "postgresql":
             in_section = self.filter(section=OuterRef("pk")).newest_first()
             ids = (
@@ -191,6 +190,7 @@ class ArticleQuerySet(models.QuerySet):
             )
             rows = self.model.objects.filter(pk__in=ids)
         else:
+            newest = [F("published_at").desc(), F("pk").desc()]
             rows = self.annotate(
                 rank=Window(RowNumber(), order_by=newest),
                 section_rank=Window(
