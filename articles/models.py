@@ -1,12 +1,14 @@
 import math
 
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchVectorField
-from django.db import connection, models
-from django.db.models import F, Prefetch, Q, Window
+from django.db import connections, models
+from django.db.models import F, Func, OuterRef, Prefetch, Q, Window
 from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext_lazy as _
@@ -85,6 +87,22 @@ class Tag(models.Model):
         return reverse("articles:tag", kwargs={"slug": self.slug})
 
 
+# The columns a teaser shows (ArticleQuerySet.for_listing()).
+TEASER_FIELDS = (
+    "title",
+    "slug",
+    "standfirst",
+    "section__name",
+    "section__slug",
+    "published_at",
+    "lead_image_renditions",
+    "lead_image_alt",
+)
+
+# What a byline shows of its authors (pages, feeds, structured data).
+BYLINE_AUTHOR_FIELDS = ("display_name", "slug")
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, *, now=None):
         """Readers see an article once it is published and its time has come."""
@@ -120,46 +138,73 @@ class ArticleQuerySet(models.QuerySet):
         return self.order_by("-published_at", "-pk")
 
     def with_bylines(self):
+        """Bylines and their authors, in byline order (authors_in_order()).
+        Kept in a list rather than a queryset per article: cheaper for a long
+        listing."""
         return self.prefetch_related(
             Prefetch(
                 "bylines",
-                queryset=Byline.objects.select_related("author").order_by("position"),
+                queryset=Byline.objects.select_related("author")
+                .only(
+                    "article_id",
+                    "position",
+                    *(f"author__{f}" for f in BYLINE_AUTHOR_FIELDS),
+                )
+                .order_by("position"),
+                to_attr="ordered_bylines",
             )
         )
 
     def for_listing(self):
-        """What a teaser needs: section, bylines; newest first."""
+        """What a teaser needs (and only that: a listing loads many rows):
+        title, dates, image, section, bylines; newest first."""
         return (
-            self.select_related("section").with_bylines().defer("body").newest_first()
+            self.select_related("section")
+            .with_bylines()
+            .only(*TEASER_FIELDS)
+            .newest_first()
         )
 
-    def latest_per_section(self, sections, per_section: int):
-        """The newest `per_section` articles of each section, in one query.
+    def front_page(self, *, latest: int, per_section: int):
+        """The `latest` newest articles, and the `per_section` newest of each
+        section (as {section id: articles}), for listing, in one query.
 
-        On PostgreSQL a UNION of small index scans, one per section, so the cost
-        does not grow with the number of articles; SQLite cannot slice inside a
-        UNION and gets a window function instead.
+        The newest of all are among the rows fetched, so they are the first
+        ones. On PostgreSQL the rows are found by small index scans, one per
+        section (a correlated subquery), so the cost does not grow with the
+        number of articles; SQLite cannot slice inside a UNION and gets window
+        functions instead.
         """
-        if connection.features.supports_slicing_ordering_in_compound:
-            parts = [
-                self.in_section(section).newest_first().values("pk")[:per_section]
-                for section in sections
-            ]
-            if not parts:
-                return self.none()
-            ids = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-            return self.model.objects.filter(pk__in=ids).for_listing()
-        return (
-            self.annotate(
-                section_rank=Window(
-                    RowNumber(),
-                    partition_by=F("section_id"),
-                    order_by=[F("published_at").desc(), F("pk").desc()],
+        if connections[self.db].vendor == "postgresql":
+            in_section = self.filter(section=OuterRef("pk")).newest_first()
+            ids = (
+                Section.objects.order_by()
+                .values(
+                    article_pk=Func(
+                        ArraySubquery(in_section.values("pk")[:per_section]),
+                        function="unnest",
+                        output_field=models.BigIntegerField(),
+                    )
                 )
+                .union(self.newest_first().values("pk")[:latest], all=True)
             )
-            .filter(section_rank__lte=per_section)
-            .for_listing()
-        )
+            rows = self.model.objects.filter(pk__in=ids)
+        else:
+            newest = [F("published_at").desc(), F("pk").desc()]
+            rows = self.annotate(
+                rank=Window(RowNumber(), order_by=newest),
+                section_rank=Window(
+                    RowNumber(), partition_by=F("section_id"), order_by=newest
+                ),
+            ).filter(Q(rank__lte=latest) | Q(section_rank__lte=per_section))
+        articles = list(rows.for_listing())
+        by_section = {}
+        for article in articles:
+            # Rows of the newest of all may be older ones of their section.
+            section_articles = by_section.setdefault(article.section_id, [])
+            if len(section_articles) < per_section:
+                section_articles.append(article)
+        return articles[:latest], by_section
 
     def search(self, query: str):
         """Articles matching a reader's query, best match first (see search.py:
@@ -401,8 +446,9 @@ class Article(models.Model):
         text = self.meta_description or strip_tags(self.standfirst)
         return Truncator(" ".join(text.split())).chars(300)
 
-    @property
+    @cached_property
     def word_count(self) -> int:
+        # Read several times per article page (reading time, structured data).
         return len(strip_tags(self.body).split())
 
     @property
@@ -418,8 +464,12 @@ class Article(models.Model):
         )
 
     def authors_in_order(self):
-        """Bylines as prefetched by ArticleQuerySet.with_bylines()."""
-        return [byline.author for byline in self.bylines.all()]
+        """Bylines as prefetched by ArticleQuerySet.with_bylines() (or by a
+        plain prefetch of "bylines", as the admin does)."""
+        bylines = getattr(self, "ordered_bylines", None)
+        if bylines is None:
+            bylines = self.bylines.all()
+        return [byline.author for byline in bylines]
 
     @property
     def shows_update(self) -> bool:

@@ -33,20 +33,17 @@ class HomeView(PublicPageMixin, TemplateView):
     per_section = 4
 
     def get_context_data(self, **kwargs):
-        published = Article.objects.published()
+        latest, by_section = Article.objects.published().front_page(
+            latest=self.latest_count, per_section=self.per_section
+        )
         all_sections = list(Section.objects.all())
-        by_section = {}
-        for article in published.latest_per_section(all_sections, self.per_section):
-            by_section.setdefault(article.section_id, []).append(article)
         sections = [
             (section, by_section[section.pk])
             for section in all_sections
             if section.pk in by_section
         ]
         return super().get_context_data(
-            latest=published.for_listing()[: self.latest_count],
-            sections=sections,
-            **kwargs,
+            latest=latest, sections=sections, all_sections=all_sections, **kwargs
         )
 
 

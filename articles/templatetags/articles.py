@@ -1,6 +1,10 @@
+import re
+
 from django import template
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import reverse, translate_url
+from django.utils import dateformat, timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info
@@ -11,10 +15,118 @@ from ..models import Section
 
 register = template.Library()
 
+# What Django's "slug" path converter accepts.
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+SLUG_PLACEHOLDER = "slug-placeholder"
+
+
+class SlugURL:
+    """reverse() of a view whose only argument is a slug, for many slugs: the
+    URL is reversed once with a placeholder that each slug then replaces (a
+    page of teasers would otherwise reverse a hundred URLs)."""
+
+    def __init__(self, viewname):
+        self.viewname = viewname
+        url = reverse(viewname, kwargs={"slug": SLUG_PLACEHOLDER})
+        self.head, _placeholder, self.tail = url.rpartition(SLUG_PLACEHOLDER)
+
+    def __call__(self, slug):
+        if SLUG.fullmatch(slug):
+            return f"{self.head}{slug}{self.tail}"
+        return reverse(self.viewname, kwargs={"slug": slug})
+
+
+class Listing:
+    """What the teasers of one page share: URLs reversed once, dates formatted
+    once per day, author links made once per author."""
+
+    def __init__(self):
+        self.dates = {}
+        self.author_links = {}
+
+    @cached_property
+    def article_url(self):
+        return SlugURL("articles:detail")
+
+    @cached_property
+    def section_url(self):
+        return SlugURL("articles:section")
+
+    @cached_property
+    def author_url(self):
+        return SlugURL("articles:author")
+
+    @classmethod
+    def of(cls, context):
+        """The page's listing, kept in the render context (like {% include %}
+        keeps its templates) so that every list of the page shares it."""
+        state = context.render_context.dicts[0]
+        if cls not in state:
+            state[cls] = cls()
+        return state[cls]
+
+    def date(self, moment):
+        # As {{ moment|date:"j F Y" }}.
+        day = moment.date()
+        if day not in self.dates:
+            self.dates[day] = dateformat.format(moment, "j F Y")
+        return self.dates[day]
+
+    def author_link(self, author):
+        if author.pk not in self.author_links:
+            url = self.author_url(author.slug)
+            self.author_links[author.pk] = author_link(author, url)
+        return self.author_links[author.pk]
+
+    def teaser(self, article):
+        published = timezone.localtime(article.published_at)
+        return Teaser(
+            article=article,
+            url=self.article_url(article.slug),
+            section_url=self.section_url(article.section.slug),
+            byline=join_byline(
+                [self.author_link(a) for a in article.authors_in_order()]
+            ),
+            # As {{ published|date:'Y-m-d\TH:i:sO' }}.
+            datetime=published.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            date=self.date(published),
+        )
+
+
+class Teaser:
+    """An article as a teaser shows it (includes/teaser.html)."""
+
+    __slots__ = ("article", "url", "section_url", "byline", "datetime", "date")
+
+    def __init__(self, **values):
+        for name, value in values.items():
+            setattr(self, name, value)
+
+
+@register.simple_tag(takes_context=True)
+def teasers(context, articles):
+    """The teasers of a list of articles (includes/teaser.html shows one)."""
+    listing = Listing.of(context)
+    return [listing.teaser(article) for article in articles]
+
+
+@register.simple_tag(takes_context=True)
+def section_url(context, section):
+    """section.get_absolute_url, for a page that links to many sections."""
+    return Listing.of(context).section_url(section.slug)
+
 
 @register.inclusion_tag("includes/section_nav.html", takes_context=True)
 def section_nav(context):
-    return {"sections": Section.objects.all(), "request": context.get("request")}
+    # A page that lists every section already (the home page) lends them.
+    sections = context.get("all_sections")
+    if sections is None:
+        sections = Section.objects.all()
+    url = Listing.of(context).section_url
+    return {
+        "sections": [(section, url(section.slug)) for section in sections],
+        "request": context.get("request"),
+    }
 
 
 @register.simple_tag
@@ -48,23 +160,27 @@ def lead_picture(article, sizes="100vw", eager=False, css_class=""):
     )
 
 
-@register.simple_tag
-def byline(article):
-    """Every author of the article, linked, in byline order."""
-    authors = article.authors_in_order()
-    if not authors:
-        return ""
-    links = [
-        format_html('<a href="{}" rel="author">{}</a>', a.get_absolute_url(), a)
-        for a in authors
-    ]
-    if len(links) == 1:
-        return links[0]
+def author_link(author, url):
+    return format_html('<a href="{}" rel="author">{}</a>', url, author)
+
+
+def join_byline(links):
+    """Author links as a byline: "A", "A et B", "A, B et C"."""
+    if len(links) < 2:
+        return links[0] if links else ""
     return format_html(
         "{} {} {}",
         format_html_join(", ", "{}", ((link,) for link in links[:-1])),
         _("et"),
         links[-1],
+    )
+
+
+@register.simple_tag
+def byline(article):
+    """Every author of the article, linked, in byline order."""
+    return join_byline(
+        [author_link(a, a.get_absolute_url()) for a in article.authors_in_order()]
     )
 
 

@@ -1,11 +1,13 @@
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.template import Context, Template
 from django.test import TestCase, override_settings
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
 from articles.models import Article
+from articles.templatetags.articles import SlugURL
 from tests.factories import (
     make_article,
     make_author,
@@ -222,6 +224,73 @@ class HomeBlocksTests(TestCase):
         for section, articles in blocks:
             self.assertEqual(articles, expected[section])
         self.assertNotIn(empty, [section for section, _ in blocks])
+
+    def test_latest_may_all_come_from_one_section(self):
+        """The newest seven articles of all head the page even when one section
+        has them all; its block still shows its newest four only."""
+        busy, quiet = make_section(order=1), make_section(order=2)
+        old = [
+            make_article(section=quiet, published_at=yesterday() - timedelta(days=d))
+            for d in range(1, 6)
+        ]
+        new = [
+            make_article(section=busy, published_at=yesterday() - timedelta(hours=h))
+            for h in range(9)
+        ]
+        response = self.client.get(reverse("articles:home"))
+        self.assertEqual(list(response.context["latest"]), new[:7])
+        self.assertEqual(
+            response.context["sections"], [(busy, new[:4]), (quiet, old[:4])]
+        )
+
+
+class TeaserTests(TestCase):
+    def test_teasers_show_what_the_date_filter_and_reverse_give(self):
+        """Dates, URLs and bylines computed once per teaser read as Django's
+        date filter and reverse() write them, in both languages and seasons."""
+        section = make_section(slug="monde")
+        authors = [make_author(slug=f"auteur-{n}") for n in range(3)]
+        winter = make_article(
+            section=section,
+            slug="hiver",
+            published_at=datetime(2022, 2, 16, 11, 30, tzinfo=PARIS),
+            authors=authors,
+        )
+        summer = make_article(
+            section=section,
+            slug="ete",
+            published_at=datetime(2022, 7, 14, 8, 5, tzinfo=PARIS),
+            authors=authors[:1],
+        )
+        for language in ("fr", "en"):
+            with translation.override(language):
+                home = self.client.get(reverse("articles:home"))
+                for article in (winter, summer):
+                    rendered = Template(
+                        "{{ a.published_at|date:'Y-m-d\\TH:i:sO' }}|"
+                        "{{ a.published_at|date:'j F Y' }}"
+                    ).render(Context({"a": article}))
+                    moment, day = rendered.split("|")
+                    self.assertContains(
+                        home, f'<time datetime="{moment}">{day}</time>', count=2
+                    )
+                    self.assertContains(home, f'href="{article.get_absolute_url()}"')
+                for author in authors:
+                    self.assertContains(home, f'href="{author.get_absolute_url()}"')
+                self.assertContains(home, f'href="{section.get_absolute_url()}"')
+        self.assertContains(home, "+0100")
+        self.assertContains(home, "+0200")
+
+    def test_slug_url_is_reverse(self):
+        for language in ("fr", "en"):
+            with translation.override(language):
+                url = SlugURL("articles:detail")
+                self.assertEqual(
+                    url("a-b_9"), reverse("articles:detail", kwargs={"slug": "a-b_9"})
+                )
+                # Not a slug: reverse() decides (and refuses).
+                with self.assertRaises(NoReverseMatch):
+                    url("été")
 
 
 class UpdateDateLanguageTests(TestCase):
