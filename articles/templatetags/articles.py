@@ -7,6 +7,7 @@ from django.utils import dateformat, timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
@@ -206,21 +207,30 @@ def byline(article):
     )
 
 
-@register.inclusion_tag("includes/language_links.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def language_links(context):
     """Links to this page in the other languages (plain links, no form, so the
-    page holds no per-reader token and can be cached whole)."""
+    page holds no per-reader token and can be cached whole). Written here
+    rather than in a template: every reader page shows them."""
     request = context.get("request")
     current = get_language()
     path = request.get_full_path() if request else "/"
-    return {
-        "languages": [
-            {
-                "code": code,
-                "name": get_language_info(code)["name_local"],
-                "url": translate_url(path, code),
-            }
+    links = format_html_join(
+        "",
+        '<a href="{}" hreflang="{}" lang="{}">{}</a>',
+        (
+            (
+                translate_url(path, code),
+                code,
+                code,
+                capfirst(get_language_info(code)["name_local"]),
+            )
             for code, _name in settings.LANGUAGES
             if code != current
-        ]
-    }
+        ),
+    )
+    return format_html(
+        '<nav class="language-links" aria-label="{}">\n  {}\n</nav>\n',
+        _("Langue"),
+        links,
+    )
