@@ -80,7 +80,7 @@ class SectionView(ArticleListView):
         for section in self.all_sections:
             if section.slug == slug:
                 return section
-        raise Http404(_("Rubrique introuvable."))
+        raise Http404
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(all_sections=self.all_sections, **kwargs)
