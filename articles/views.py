@@ -57,8 +57,11 @@ class ArticleListView(PublicPageMixin, ListView):
     context_object_name = "articles"
 
     def get(self, request, *args, **kwargs):
-        self.subject = get_object_or_404(self.subject_model, slug=kwargs["slug"])
+        self.subject = self.get_subject(kwargs["slug"])
         return super().get(request, *args, **kwargs)
+
+    def get_subject(self, slug):
+        return get_object_or_404(self.subject_model, slug=slug)
 
     def get_queryset(self):
         return self.filter_published(Article.objects.published()).for_listing()
@@ -70,6 +73,17 @@ class ArticleListView(PublicPageMixin, ListView):
 class SectionView(ArticleListView):
     subject_model = Section
     template_name = "articles/section_detail.html"
+
+    def get_subject(self, slug):
+        # The navigation lists every section: one query finds this one too.
+        self.all_sections = list(Section.objects.all())
+        for section in self.all_sections:
+            if section.slug == slug:
+                return section
+        raise Http404
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(all_sections=self.all_sections, **kwargs)
 
     def filter_published(self, published):
         return published.in_section(self.subject)

@@ -66,6 +66,44 @@ class PublishedRuleTests(TestCase):
             Article.objects.filter(pk=self.live.pk).update(status="bogus")
 
 
+class NextPublicationTests(TestCase):
+    """The time the page cache keeps reader pages until."""
+
+    def test_none_without_a_scheduled_article(self):
+        make_article(published_at=yesterday())
+        self.assertIsNone(Article.objects.next_publication_time())
+
+    def test_the_first_scheduled_publication(self):
+        section = make_section()
+        first = tomorrow().replace(microsecond=123456)
+        make_article(section=section, published_at=first + timedelta(hours=1))
+        make_article(section=section, published_at=first)
+        make_article(published_at=first + timedelta(hours=2))
+        make_article(published_at=yesterday())
+        make_article(
+            published_at=first - timedelta(hours=1), status=Article.Status.DRAFT
+        )
+        found = Article.objects.next_publication_time()
+        self.assertEqual(found, first)
+        self.assertIsNotNone(found.tzinfo)
+        self.assertEqual(
+            Article.objects.next_publication_time(now=first),
+            first + timedelta(hours=1),
+        )
+        self.assertIsNone(
+            Article.objects.next_publication_time(now=first + timedelta(hours=2))
+        )
+        self.assertEqual(
+            Article.objects.next_publication_time(now=first - timedelta(hours=3)),
+            first,
+        )
+        # A narrowed queryset keeps its conditions.
+        self.assertEqual(
+            Article.objects.exclude(section=section).next_publication_time(),
+            first + timedelta(hours=2),
+        )
+
+
 class SlugTests(TestCase):
     def test_slug_made_from_title(self):
         article = make_article(title="La Russie retire une partie de ses troupes")

@@ -61,6 +61,31 @@ class ReaderPagesTests(TestCase):
         self.assertContains(response, self.article.title)
         self.assertNotContains(response, self.draft.title)
 
+    def test_section_nav_marks_the_current_section(self):
+        make_section(name="Arts & <Lettres>", slug="arts", order=32767)
+        nav = (
+            '<nav class="section-nav" aria-label="Rubriques">\n  <ul>\n'
+            '    <li><a href="/rubrique/international/"{}>International</a></li>\n'
+            '    <li><a href="/rubrique/arts/">Arts &amp; &lt;Lettres&gt;</a></li>\n'
+            "    \n  </ul>\n</nav>\n"
+        )
+        for url, current in (
+            (self.section.get_absolute_url(), ' aria-current="page"'),
+            (reverse("articles:home"), ""),
+            (self.article.get_absolute_url(), ""),
+            (self.author.get_absolute_url(), ""),
+        ):
+            with self.subTest(url=url):
+                response = self.client.get(url)
+                self.assertContains(response, nav.format(current), html=False)
+        response = self.client.get("/en/rubrique/arts/")
+        self.assertContains(
+            response,
+            '<a href="/en/rubrique/arts/" aria-current="page">Arts &amp; ',
+            html=False,
+        )
+        self.assertContains(response, 'aria-label="Sections"', html=False)
+
     def test_article_page_shows_everything_a_reader_expects(self):
         response = self.client.get(self.article.get_absolute_url())
         self.assertEqual(response["Content-Language"], "fr")

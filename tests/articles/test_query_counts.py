@@ -3,8 +3,10 @@ articles, authors, tags and related links. Budgets (anonymous reader):
 
 - home: 4 (sections, also shown by the section nav; the latest and the
   latest per section; their bylines; next scheduled publication)
-- section, author, tag page: 5 (subject, page, bylines, section nav,
-  next scheduled publication; no COUNT: see articles/pagination.py)
+- author, tag page: 5 (subject, page, bylines, section nav, next scheduled
+  publication; no COUNT: see articles/pagination.py)
+- section page: 4 (the sections, for the nav and the subject among them;
+  page, bylines, next scheduled publication)
 - article page: 9 (article+section, bylines, tags, related picks,
   corrections, top-up, section nav, next scheduled publication, comment
   count; two more when
@@ -18,7 +20,7 @@ from django.urls import reverse
 
 from tests.factories import make_article, make_author, make_section, make_tag
 
-BUDGETS = {"home": 4, "list": 5, "article": 9}
+BUDGETS = {"home": 4, "section": 4, "list": 5, "article": 9}
 
 
 class QueryBudgetTests(TestCase):
@@ -49,7 +51,7 @@ class QueryBudgetTests(TestCase):
         article = self.articles[-1]
         pages = [
             ("home", reverse("articles:home")),
-            ("list", self.sections[0].get_absolute_url()),
+            ("section", self.sections[0].get_absolute_url()),
             ("list", self.authors[1].get_absolute_url()),
             ("list", self.tags[1].get_absolute_url()),
             ("article", article.get_absolute_url()),
