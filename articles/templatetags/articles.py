@@ -5,9 +5,8 @@ from django.conf import settings
 from django.urls import reverse, translate_url
 from django.utils import dateformat, timezone
 from django.utils.functional import cached_property
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.text import capfirst
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
@@ -117,11 +116,8 @@ def section_url(context, section):
     return Listing.of(context).section_url(section.slug)
 
 
-@register.simple_tag(takes_context=True)
+@register.inclusion_tag("includes/section_nav.html", takes_context=True)
 def section_nav(context):
-    """The navigation between sections, the current one marked: written here
-    rather than in a template, as every reader page shows it (a template loop
-    over a dozen sections cost more CPU than their query)."""
     # A page that lists every section already (home, section) lends them.
     sections = context.get("all_sections")
     if sections is None:
@@ -130,20 +126,11 @@ def section_nav(context):
         sections = [(section.name, section.slug) for section in sections]
     url = Listing.of(context).section_url
     request = context.get("request")
-    path = request.path if request is not None else None
-    items = []
-    for name, slug in sections:
-        href = url(slug)
-        current = ' aria-current="page"' if href == path else ""
-        items.append(
-            f'<li><a href="{escape(href)}"{current}>{escape(name)}</a></li>\n    '
-        )
-    return format_html(
-        '<nav class="section-nav" aria-label="{}">\n  <ul>\n    {}\n  </ul>\n</nav>\n',
-        _("Rubriques"),
-        # Each part escaped above.
-        mark_safe("".join(items)),
-    )
+    return {
+        # (name, URL) pairs: the loop looks nothing up on a model.
+        "sections": [(name, url(slug)) for name, slug in sections],
+        "current_path": request.path if request is not None else None,
+    }
 
 
 @register.simple_tag
@@ -201,30 +188,21 @@ def byline(article):
     )
 
 
-@register.simple_tag(takes_context=True)
+@register.inclusion_tag("includes/language_links.html", takes_context=True)
 def language_links(context):
     """Links to this page in the other languages (plain links, no form, so the
-    page holds no per-reader token and can be cached whole). Written here
-    rather than in a template: every reader page shows them."""
+    page holds no per-reader token and can be cached whole)."""
     request = context.get("request")
     current = get_language()
     path = request.get_full_path() if request else "/"
-    links = format_html_join(
-        "",
-        '<a href="{}" hreflang="{}" lang="{}">{}</a>',
-        (
-            (
-                translate_url(path, code),
-                code,
-                code,
-                capfirst(get_language_info(code)["name_local"]),
-            )
+    return {
+        "languages": [
+            {
+                "code": code,
+                "name": get_language_info(code)["name_local"],
+                "url": translate_url(path, code),
+            }
             for code, _name in settings.LANGUAGES
             if code != current
-        ),
-    )
-    return format_html(
-        '<nav class="language-links" aria-label="{}">\n  {}\n</nav>\n',
-        _("Langue"),
-        links,
-    )
+        ]
+    }
