@@ -32,8 +32,9 @@ class CommentQuerySet(models.QuerySet):
         """These threads (a slice of this article's threads()) for display,
         each with its approved replies under "replies", in one query: the
         article's approved comments whose thread (their parent, or themselves
-        for a thread) is one of them. A reply is on its thread's article
-        (services.comment_submit, comment_reply_as_newsroom)."""
+        for a thread) is one of them. A reply is on its thread's article:
+        services.comment_submit and comment_reply_as_newsroom make it so, and
+        the admin shows both read-only."""
         rows = list(
             self.approved()
             .alias(thread=Coalesce("parent_id", "pk"))

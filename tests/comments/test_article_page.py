@@ -114,14 +114,18 @@ class CommentBlockTests(TestCase):
         """Past the page size, threads go on to further pages, each thread
         with its replies."""
         third = make_comment(self.article, body="Troisième avis.")
+        make_comment(self.article, parent=third, body="Réponse au troisième.")
         page1 = self.client.get(self.article.get_absolute_url())
         self.assertContains(page1, "Réponse de Bob.")
         self.assertNotContains(page1, "Troisième avis.")
+        self.assertNotContains(page1, "Réponse au troisième.")
         self.assertContains(page1, "?commentaires=2#commentaires")
         page2 = self.client.get(self.article.get_absolute_url(), {"commentaires": 2})
         self.assertContains(page2, "Troisième avis.")
+        self.assertContains(page2, "Réponse au troisième.")
         self.assertNotContains(page2, "Premier avis.")
-        self.assertContains(page2, "4 commentaires")
+        self.assertNotContains(page2, "Réponse de Bob.")
+        self.assertContains(page2, "5 commentaires")
         for junk in ["abc", "999", "-1", "2.5"]:
             self.assertEqual(
                 self.client.get(
