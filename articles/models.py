@@ -102,6 +102,19 @@ TEASER_FIELDS = (
 # What a byline shows of its authors (pages, feeds, structured data).
 BYLINE_AUTHOR_FIELDS = ("display_name", "slug")
 
+# What the article page shows of a related article (and needs to tell whether
+# readers may see it): its teaser has no standfirst, date or byline.
+RELATED_FIELDS = (
+    "title",
+    "slug",
+    "status",
+    "published_at",
+    "section__name",
+    "section__slug",
+    "lead_image_renditions",
+    "lead_image_alt",
+)
+
 
 class ArticleQuerySet(models.QuerySet):
     def published(self, *, now=None):
@@ -253,7 +266,13 @@ class ArticleQuerySet(models.QuerySet):
                     queryset=RelatedLink.objects.select_related(
                         "related", "related__section"
                     )
-                    .defer("related__body", "related__search_vector")
+                    # The columns a query selects cost CPU each (compiling,
+                    # ordering, building the model): only what is shown.
+                    .only(
+                        "article_id",
+                        "related_id",
+                        *(f"related__{f}" for f in RELATED_FIELDS),
+                    )
                     .order_by("position"),
                 ),
                 "corrections",
@@ -525,7 +544,7 @@ class Article(models.Model):
                 .in_section(self.section_id)
                 .exclude(pk__in=exclude)
                 .select_related("section")
-                .defer("body")
+                .only(*RELATED_FIELDS)
                 .newest_first()[:missing]
             )
         return picks

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
@@ -22,25 +23,31 @@ class CommentQuerySet(models.QuerySet):
         """Approved top-level comments, oldest first."""
         return self.approved().filter(parent__isnull=True).order_by("created_at", "pk")
 
-    def replies_to(self, parent_pks):
-        """Approved replies to these comments, oldest first."""
-        return (
-            self.approved().filter(parent__in=parent_pks).order_by("created_at", "pk")
-        )
-
     def for_display(self):
         """Only what a comment's markup shows (comments.display.ROW_FIELDS),
         as dicts: no model instance per comment."""
         return self.values(*ROW_FIELDS)
 
-    def with_replies(self) -> list[dict]:
-        """These threads for display, each with its approved replies under
-        "replies", in two queries whatever their number."""
-        threads = list(self.for_display())
-        replies = {thread["pk"]: thread.setdefault("replies", []) for thread in threads}
-        for reply in Comment.objects.replies_to(list(replies)).for_display():
-            replies[reply["parent_id"]].append(reply)
-        return threads
+    def with_replies(self, threads) -> list[dict]:
+        """These threads (a slice of this article's threads()) for display,
+        each with its approved replies under "replies", in one query: the
+        article's approved comments whose thread (their parent, or themselves
+        for a thread) is one of them. A reply is on its thread's article:
+        services.comment_submit and comment_reply_as_newsroom make it so, and
+        the admin shows both read-only."""
+        rows = list(
+            self.approved()
+            .alias(thread=Coalesce("parent_id", "pk"))
+            .filter(thread__in=threads.values("pk"))
+            .order_by("created_at", "pk")
+            .for_display()
+        )
+        page = [row for row in rows if row["parent_id"] is None]
+        replies = {thread["pk"]: thread.setdefault("replies", []) for thread in page}
+        for row in rows:
+            if row["parent_id"] is not None:
+                replies[row["parent_id"]].append(row)
+        return page
 
     def counts(self) -> dict:
         """How many approved comments, and how many threads, in one query."""

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.urls import reverse
 
-from ..display import add_markup
+from ..display import add_markup, thread_list
 from ..forms import CommentForm
 from ..models import Comment
 from ..moderation import comments_closed_reason
@@ -25,19 +25,20 @@ class KnownCountPaginator(Paginator):
 @register.inclusion_tag("comments/comment_block.html", takes_context=True)
 def comment_block(context, article):
     """Approved comments of the article (paginated threads), their count and
-    the comment form, in three queries whatever the number of comments. The
+    the comment form, in two queries whatever the number of comments. The
     same for every reader: comments.js adds what is theirs after load."""
     request = context.get("request")
-    counts = Comment.objects.on(article).counts()
+    comments = Comment.objects.on(article)
+    counts = comments.counts()
     paginator = KnownCountPaginator(
-        Comment.objects.on(article).threads(),
+        comments.threads(),
         settings.COMMENTS_PER_PAGE,
         count=counts["threads"],
     )
     page = paginator.get_page(request.GET.get(PAGE_PARAM) if request else None)
     closed_reason = comments_closed_reason(article)
     threads = add_markup(
-        page.object_list.with_replies(),
+        comments.with_replies(page.object_list),
         can_reply=not closed_reason,
         reply_url=reverse("comments:form", args=[article.slug]),
     )
@@ -45,7 +46,7 @@ def comment_block(context, article):
         "article": article,
         "total": counts["total"],
         "page_obj": page,
-        "threads": threads,
+        "thread_list": thread_list(threads),
         "page_param": PAGE_PARAM,
         "closed_reason": closed_reason,
         "form": None if closed_reason else CommentForm(article=article),

@@ -9,8 +9,8 @@ articles, authors, tags and related links. Budgets (anonymous reader):
   page, bylines, next scheduled publication)
 - article page: 9 (article+section, bylines, tags, related picks,
   corrections, top-up, section nav, next scheduled publication, comment
-  count; two more when
-  there are comments, whatever their number: see tests/comments)
+  count; one more when there are comments, whatever their number: see
+  tests/comments)
 
 and 0 when the page comes from the page cache.
 """
