@@ -13,7 +13,7 @@ from django.template import Context
 from django.template.loader import get_template
 from django.utils import dateformat
 from django.utils.formats import get_format
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 from django.utils.timezone import get_current_timezone, is_aware, localtime
 from django.utils.translation import get_language
 
@@ -63,20 +63,6 @@ def add_markup(rows, *, mine=False, can_reply=False, reply_url="") -> list:
                 comment["created_at"],
             )
     return rows
-
-
-def thread_list(threads) -> SafeString:
-    """The items of comment_block.html's list of comments: each thread (rows
-    from add_markup()) as <li>, with the list of its replies. Joined here, not
-    by nested {% for %} loops: a page's hundred loop turns cost more than its
-    comments' markup."""
-    items = []
-    for thread in threads:
-        replies = "".join(f"<li>{reply['html']}</li>" for reply in thread["replies"])
-        if replies:
-            replies = f'<ol class="comment-replies">\n        {replies}\n      </ol>'
-        items.append(f"<li>\n      {thread['html']}\n      {replies}\n    </li>")
-    return mark_safe("".join(items))
 
 
 # About 2,000 comments: 20 article pages of 100 comments in two languages.

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.urls import reverse
 
-from ..display import add_markup, thread_list
+from ..display import add_markup
 from ..forms import CommentForm
 from ..models import Comment
 from ..moderation import comments_closed_reason
@@ -46,7 +46,7 @@ def comment_block(context, article):
         "article": article,
         "total": counts["total"],
         "page_obj": page,
-        "thread_list": thread_list(threads),
+        "threads": threads,
         "page_param": PAGE_PARAM,
         "closed_reason": closed_reason,
         "form": None if closed_reason else CommentForm(article=article),

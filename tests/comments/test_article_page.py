@@ -4,9 +4,7 @@ from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.test import TestCase, override_settings
 from django.utils import translation
-from django.utils.safestring import mark_safe
 
-from comments.display import thread_list
 from comments.forms import CommentForm
 from comments.models import Comment
 from comments.templatetags.comments import comment_text
@@ -134,31 +132,6 @@ class CommentBlockTests(TestCase):
                 200,
             )
         third.delete()
-
-
-class ThreadListTests(TestCase):
-    def test_as_nested_for_loops_write_it(self):
-        """comments.display.thread_list joins in Python what these loops
-        (formerly in comment_block.html) render: the same bytes."""
-        loops = Template(
-            "{% for thread in threads %}<li>\n      {{ thread.html }}\n      "
-            '{% if thread.replies %}<ol class="comment-replies">\n        '
-            "{% for reply in thread.replies %}<li>{{ reply.html }}</li>{% endfor %}"
-            "\n      </ol>{% endif %}\n    </li>{% endfor %}"
-        )
-        reply = {"html": mark_safe("<p>reply</p>")}
-        for threads in [
-            [],
-            [{"html": mark_safe("<p>alone</p>"), "replies": []}],
-            [
-                {"html": mark_safe("<p>a</p>"), "replies": [reply, reply]},
-                {"html": mark_safe("<p>b</p>"), "replies": []},
-            ],
-        ]:
-            with self.subTest(threads=len(threads)):
-                self.assertEqual(
-                    thread_list(threads), loops.render(Context({"threads": threads}))
-                )
 
 
 @override_settings(PAGE_CACHE_ENABLED=False)
