@@ -6,23 +6,11 @@ far less than wrk's requests per second, to compare two versions of the code.
         python tests/bench/cpu.py
 """
 
-import os
-import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "omag.settings")
-os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault(
-    "SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789"
-)
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("HTTPS", "false")  # the test client speaks plain HTTP
+from inprocess import setup
 
-import django  # noqa: E402
-
-django.setup()
+setup()
 
 from django.conf import settings  # noqa: E402
 from django.test import Client  # noqa: E402

@@ -7,24 +7,12 @@ Times nest: an include's time holds the tags inside it.
 """
 
 import collections
-import os
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "omag.settings")
-os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("PAGE_CACHE", "false")
-os.environ.setdefault(
-    "SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789"
-)
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("HTTPS", "false")  # the test client speaks plain HTTP
+from inprocess import setup
 
-import django  # noqa: E402
-
-django.setup()
+setup(page_cache=False)
 
 from django.template import defaulttags, library, loader_tags  # noqa: E402
 from django.test import Client  # noqa: E402

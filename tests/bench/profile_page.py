@@ -1,30 +1,18 @@
 """Profile one reader page in-process (Django test client, DEBUG off, no page
 cache) against a benchmark database, to see where a request's time goes.
 
-    DATABASE_URL=postgres://…/omag_bench_small python tests/bench/profile.py \
+    DATABASE_URL=postgres://…/omag_bench_small python tests/bench/profile_page.py \
         /article/bench-article/ [REQUESTS]
 """
 
 import cProfile
-import os
 import pstats
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "omag.settings")
-os.environ.setdefault("DEBUG", "false")
-os.environ.setdefault("PAGE_CACHE", "false")
-os.environ.setdefault(
-    "SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789"
-)
-os.environ.setdefault("ALLOWED_HOSTS", "testserver")
-os.environ.setdefault("HTTPS", "false")  # the test client speaks plain HTTP
+from inprocess import setup
 
-import django  # noqa: E402
-
-django.setup()
+setup(page_cache=False)
 
 from django.test import Client  # noqa: E402
 
