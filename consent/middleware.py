@@ -11,6 +11,8 @@ from http.cookies import SimpleCookie
 from cookie_consent.middleware import CleanCookiesMiddleware
 from django.conf import settings as django_settings
 
+from omag.db import PIN_COOKIE
+
 from .conf import settings
 from .state import consent_state, optional_groups
 
@@ -24,6 +26,7 @@ def essential_cookie_names() -> set[str]:
         settings.COOKIE_CONSENT_NAME,
         settings.CONSENT_COOKIE_NAME,
         "messages",
+        PIN_COOKIE,
     }
 
 

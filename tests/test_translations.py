@@ -1,6 +1,9 @@
 """The English interface under /en/ reads in English; the French pages at /
 are untouched by the catalogues."""
 
+import re
+from pathlib import Path
+
 from cookie_consent.models import Cookie, CookieGroup
 from django.test import TestCase
 from django.utils import translation
@@ -151,3 +154,28 @@ class SeededCookieTextsTests(TestCase):
         with translation.override("en"):
             untranslated = sorted(t for t in texts if translation.gettext(t) == t)
         self.assertEqual(untranslated, [])
+
+
+class CataloguesTests(TestCase):
+    """Every English entry is translated and none is a fuzzy guess (which
+    gettext ignores): a string added in French must not reach /en/ as is."""
+
+    def test_no_entry_is_empty_or_fuzzy(self):
+        root = Path(__file__).resolve().parents[1]
+        catalogues = sorted(root.glob("*/locale/en/LC_MESSAGES/django.po")) + [
+            root / "locale/en/LC_MESSAGES/django.po"
+        ]
+        self.assertGreaterEqual(len(catalogues), 2)
+        for path in catalogues:
+            entries = path.read_text(encoding="utf-8").split("\n\n")
+            with self.subTest(catalogue=str(path.relative_to(root))):
+                fuzzy = [e for e in entries if "#, fuzzy" in e]
+                empty = [
+                    e
+                    for e in entries[1:]  # the header has an empty msgid
+                    if not e.lstrip().startswith("#~")
+                    and re.search(r'^msgstr(\[\d+\])? ""\Z', e.strip(), re.M)
+                    and not re.search(r'^msgstr(\[\d+\])? ""\n"', e, re.M)
+                ]
+                self.assertEqual(fuzzy, [])
+                self.assertEqual(empty, [])

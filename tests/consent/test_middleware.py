@@ -1,3 +1,4 @@
+from cookie_consent.models import Cookie
 from django.conf import settings
 from django.http import HttpResponse
 from django.test import RequestFactory, TestCase, override_settings
@@ -5,6 +6,7 @@ from django.test import RequestFactory, TestCase, override_settings
 from consent.middleware import (
     ConsentCleanCookiesMiddleware,
     ConsentCookieFilterMiddleware,
+    essential_cookie_names,
 )
 
 from .helpers import decide
@@ -97,3 +99,16 @@ class MiddlewareOrderTests(TestCase):
             if cache_middleware in middleware:
                 self.assertLess(max(clean, keep), middleware.index(cache_middleware))
         self.assertEqual({clean, keep}, {0, 1})
+
+
+class EssentialCookiesTests(TestCase):
+    def test_every_cookie_set_without_consent_is_listed_for_readers(self):
+        """The cookie page lists the essential group: it must name every
+        cookie the middlewares let through without consent, and no other."""
+        listed = set(
+            Cookie.objects.filter(cookiegroup__varname="essential").values_list(
+                "name", flat=True
+            )
+        )
+        self.assertEqual(listed, essential_cookie_names())
+        self.assertIn("omag_primary", listed)
