@@ -10,7 +10,7 @@ from django.urls import path, reverse
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext, ngettext_lazy
 
 from . import services
 from .models import Comment, ModerationWord
@@ -174,13 +174,26 @@ class CommentAdmin(admin.ModelAdmin):
             email = form.cleaned_data["email"]
             if request.method == "POST" and "erase" in request.POST:
                 result = services.commenter_erase(email=email)
+                deleted = (
+                    ngettext(
+                        "%(deleted)d commentaire supprimé",
+                        "%(deleted)d commentaires supprimés",
+                        result["deleted"],
+                    )
+                    % result
+                )
+                anonymised = (
+                    ngettext(
+                        "%(anonymised)d anonymisé",
+                        "%(anonymised)d anonymisés",
+                        result["anonymised"],
+                    )
+                    % result
+                )
                 self.message_user(
                     request,
-                    _(
-                        "Données effacées : %(deleted)d commentaire(s) supprimé(s), "
-                        "%(anonymised)d anonymisé(s)."
-                    )
-                    % result,
+                    _("Données effacées : %(deleted)s, %(anonymised)s.")
+                    % {"deleted": deleted, "anonymised": anonymised},
                     messages.SUCCESS,
                 )
                 return redirect(reverse("admin:comments_comment_commenter_data"))

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import ngettext, override
 
 from omag.cache import CacheUnavailable
 
@@ -261,7 +261,11 @@ def moderators_notify() -> bool:
     if not recipients or not waiting:
         return False
     with override(settings.LANGUAGE_CODE):
-        subject = _("%(site)s : %(count)d commentaire(s) en attente de modération") % {
+        subject = ngettext(
+            "%(site)s : %(count)d commentaire en attente de modération",
+            "%(site)s : %(count)d commentaires en attente de modération",
+            waiting,
+        ) % {
             "site": settings.SITE_NAME,
             "count": waiting,
         }

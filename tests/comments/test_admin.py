@@ -152,7 +152,7 @@ class CommenterDataAdminTests(TestCase):
         response = self.client.post(
             DATA_VIEW, {"email": "lea@example.org", "erase": "1"}, follow=True
         )
-        self.assertContains(response, "1 commentaire(s) supprimé(s)")
+        self.assertContains(response, "Données effacées : 1 commentaire supprimé, ")
         self.assertFalse(Comment.objects.exists())
 
     def test_invalid_email_is_a_form_error(self):

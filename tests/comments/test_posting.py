@@ -292,7 +292,7 @@ class PostingTests(TestCase):
             self.post()
         self.assertEqual(len(mail.outbox), 1)
         self.assertEqual(mail.outbox[0].to, ["modo@example.org"])
-        self.assertIn("en attente", mail.outbox[0].subject)
+        self.assertIn("1 commentaire en attente", mail.outbox[0].subject)
 
 
 class FormPageTests(TestCase):
