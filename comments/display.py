@@ -91,3 +91,20 @@ def _markup(render, pk, parent_id, name, from_newsroom, text, is_html, created_a
         "reply_url": reply_url,
     }
     return template.render(Context(context))
+
+
+def blank_form_fields() -> str:
+    """The comment form's fields as comments/includes/form_fields.html shows
+    them unfilled, as on every article page (its tokens come from
+    comments.js): the same for every article, rendered once per language
+    (the widgets' templates cost more than all of a page's comments)."""
+    return _blank_form_fields(
+        get_template("comments/includes/form_fields.html").template, get_language()
+    )
+
+
+@lru_cache(maxsize=8)
+def _blank_form_fields(template, _language) -> str:
+    from .forms import CommentForm  # forms imports the models, which import this
+
+    return template.render(Context({"form": CommentForm(article=None)}))

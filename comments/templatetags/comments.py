@@ -3,8 +3,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.urls import reverse
 
-from ..display import add_markup
-from ..forms import CommentForm
+from ..display import add_markup, blank_form_fields
 from ..models import Comment
 from ..moderation import comments_closed_reason
 from ..text import comment_html
@@ -49,7 +48,7 @@ def comment_block(context, article):
         "threads": threads,
         "page_param": PAGE_PARAM,
         "closed_reason": closed_reason,
-        "form": None if closed_reason else CommentForm(article=article),
+        "form_fields": None if closed_reason else blank_form_fields(),
     }
 
 
