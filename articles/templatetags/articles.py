@@ -1,4 +1,5 @@
 import re
+from functools import lru_cache
 
 from django import template
 from django.conf import settings
@@ -9,6 +10,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
+
+from omag.rendering import render_once
 
 from ..images import rendition_url
 from ..models import Section
@@ -43,6 +46,7 @@ class Listing:
     def __init__(self):
         self.dates = {}
         self.author_links = {}
+        self._render_settings = None
 
     @cached_property
     def article_url(self):
@@ -64,6 +68,16 @@ class Listing:
         if cls not in state:
             state[cls] = cls()
         return state[cls]
+
+    def render_settings(self, context):
+        """What a teaser's markup depends on besides its article."""
+        if self._render_settings is None:
+            self._render_settings = (
+                context.template.engine.get_template("includes/teaser.html"),
+                get_language(),
+                timezone.get_current_timezone(),
+            )
+        return self._render_settings
 
     def date(self, moment):
         # As {{ moment|date:"j F Y" }}.
@@ -103,11 +117,53 @@ class Teaser:
             setattr(self, name, value)
 
 
+# A teaser's markup by everything it shows (teaser() below), emptied when full:
+# a few thousand teasers, tens of pages of listings in both languages.
+TEASER_MARKUP = {}
+TEASER_MARKUP_MAX = 4096
+
+
 @register.simple_tag(takes_context=True)
-def teasers(context, articles):
-    """The teasers of a list of articles (includes/teaser.html shows one)."""
+def teaser(context, article, featured=False, show_section=False, level=2):
+    """includes/teaser.html for one article of a listing. A listing shows the
+    same teasers render after render, and the template costs more than the
+    rest of the page: each teaser is rendered once per process and then
+    reused. The key holds everything the markup shows (and the template, the
+    language and the time zone), so an edited article, section or author
+    renders anew."""
     listing = Listing.of(context)
-    return [listing.teaser(article) for article in articles]
+    renditions = article.lead_image_renditions or {}
+    key = (
+        listing.render_settings(context),
+        article.slug,
+        article.title,
+        article.standfirst if featured else None,
+        article.section.name,
+        article.section.slug,
+        article.published_at,
+        article.lead_image_alt,
+        tuple(tuple(item.items()) for item in renditions.get("items") or ()),
+        tuple((a.slug, a.display_name) for a in article.authors_in_order()),
+        featured,
+        show_section,
+        level,
+    )
+    markup = TEASER_MARKUP.get(key)
+    if markup is None:
+        if len(TEASER_MARKUP) >= TEASER_MARKUP_MAX:
+            TEASER_MARKUP.clear()
+        template = key[0][0]
+        markup = TEASER_MARKUP[key] = template.render(
+            context.new(
+                {
+                    "teaser": listing.teaser(article),
+                    "featured": featured,
+                    "show_section": show_section,
+                    "level": level,
+                }
+            )
+        )
+    return markup
 
 
 @register.simple_tag(takes_context=True)
@@ -116,8 +172,10 @@ def section_url(context, section):
     return Listing.of(context).section_url(section.slug)
 
 
-@register.inclusion_tag("includes/section_nav.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def section_nav(context):
+    """includes/section_nav.html, rendered once per process for each list of
+    sections (and the current one, if the page is a section's)."""
     # A page that lists every section already (home, section) lends them.
     sections = context.get("all_sections")
     if sections is None:
@@ -125,12 +183,17 @@ def section_nav(context):
     else:
         sections = [(section.name, section.slug) for section in sections]
     url = Listing.of(context).section_url
+    # (name, URL) pairs: the loop looks nothing up on a model.
+    links = tuple((name, url(slug)) for name, slug in sections)
     request = context.get("request")
-    return {
-        # (name, URL) pairs: the loop looks nothing up on a model.
-        "sections": [(name, url(slug)) for name, slug in sections],
-        "current_path": request.path if request is not None else None,
-    }
+    current = request.path if request is not None else None
+    return render_once(
+        context,
+        "includes/section_nav.html",
+        sections=links,
+        # Only a section's own page marks a link: other pages share one render.
+        current_path=current if any(link == current for _n, link in links) else None,
+    )
 
 
 @register.simple_tag
@@ -188,21 +251,26 @@ def byline(article):
     )
 
 
-@register.inclusion_tag("includes/language_links.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def language_links(context):
     """Links to this page in the other languages (plain links, no form, so the
     page holds no per-reader token and can be cached whole)."""
     request = context.get("request")
-    current = get_language()
     path = request.get_full_path() if request else "/"
-    return {
-        "languages": [
-            {
-                "code": code,
-                "name": get_language_info(code)["name_local"],
-                "url": translate_url(path, code),
-            }
-            for code, _name in settings.LANGUAGES
-            if code != current
-        ]
-    }
+    return render_once(
+        context,
+        "includes/language_links.html",
+        languages=other_languages(path, get_language()),
+    )
+
+
+@lru_cache(maxsize=1024)
+def other_languages(path, current):
+    """(code, local name, URL of `path` in that language) of each language but
+    the current one. Resolving and reversing the path costs more than the rest
+    of the links: done once per path."""
+    return tuple(
+        (code, get_language_info(code)["name_local"], translate_url(path, code))
+        for code, _name in settings.LANGUAGES
+        if code != current
+    )

@@ -318,6 +318,73 @@ class TeaserTests(TestCase):
                     url("été")
 
 
+@override_settings(PAGE_CACHE_ENABLED=False)
+class RenderedOnceTests(TestCase):
+    """Teasers, the navigation, the language links and the consent dialog are
+    rendered once per process and reused: whatever they show changes, even
+    behind the ORM's back (no signal, no page cache), shows on the next
+    render."""
+
+    def test_a_changed_article_section_or_author_shows_at_once(self):
+        section = make_section(name="Monde", slug="monde")
+        author = make_author(display_name="Ada Lovelace", slug="ada")
+        article = make_article(
+            section=section, title="Premier titre", slug="premier", authors=[author]
+        )
+        home = reverse("articles:home")
+        for _ in range(2):  # the second render comes from the kept markup
+            page = self.client.get(home)
+            self.assertContains(page, "Premier titre", count=2)
+            self.assertContains(page, ">Ada Lovelace</a>", count=2)
+        urls = (home, section.get_absolute_url())
+        # One change at a time: each alone must show.
+        Article.objects.filter(pk=article.pk).update(title="Titre corrigé")
+        for url in urls:
+            page = self.client.get(url)
+            self.assertContains(page, "Titre corrigé")
+            self.assertNotContains(page, "Premier titre")
+        type(author).objects.filter(pk=author.pk).update(display_name="Ada King")
+        for url in urls:
+            page = self.client.get(url)
+            self.assertContains(page, ">Ada King</a>")
+            self.assertNotContains(page, "Lovelace")
+        type(section).objects.filter(pk=section.pk).update(name="Le monde")
+        for url in urls:
+            # The navigation, and on home the teasers' section label.
+            page = self.client.get(url)
+            self.assertContains(page, ">Le monde</a>")
+            self.assertNotContains(page, ">Monde</a>")
+        with translation.override("en"):
+            page = self.client.get(reverse("articles:home"))
+        self.assertContains(page, "By <a")
+        self.assertContains(page, 'aria-label="Sections"')
+
+    def test_language_links_follow_the_page(self):
+        section = make_section(slug="monde")
+        article = make_article(section=section, slug="un-article")
+        for path, english in (
+            (reverse("articles:home"), "/en/"),
+            (section.get_absolute_url(), "/en/rubrique/monde/"),
+            (article.get_absolute_url(), "/en/article/un-article/"),
+        ):
+            with self.subTest(path=path):
+                self.assertContains(
+                    self.client.get(path),
+                    f'<a href="{english}" hreflang="en" lang="en">English</a>',
+                )
+        self.assertContains(
+            self.client.get("/en/article/un-article/"),
+            '<a href="/article/un-article/" hreflang="fr" lang="fr">Français</a>',
+        )
+
+    def test_consent_dialog_in_each_language(self):
+        french = self.client.get(reverse("articles:home"))
+        english = self.client.get("/en/")
+        self.assertContains(french, "Tout accepter")
+        self.assertContains(english, "Accept all")
+        self.assertNotContains(english, "Tout accepter")
+
+
 class UpdateDateLanguageTests(TestCase):
     def test_update_time_written_per_language(self):
         article = make_article(
