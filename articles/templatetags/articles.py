@@ -12,6 +12,7 @@ from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
 from omag.rendering import render_once
+from omag.sql import CompiledQuery
 
 from ..images import rendition_url
 from ..models import Section
@@ -172,6 +173,12 @@ def section_url(context, section):
     return Listing.of(context).section_url(section.slug)
 
 
+# Every page that does not list the sections itself asks for them.
+NAV_SECTIONS = CompiledQuery(
+    Section, lambda: Section.objects.values_list("name", "slug")
+)
+
+
 @register.simple_tag(takes_context=True)
 def section_nav(context):
     """includes/section_nav.html, rendered once per process for each list of
@@ -179,7 +186,7 @@ def section_nav(context):
     # A page that lists every section already (home, section) lends them.
     sections = context.get("all_sections")
     if sections is None:
-        sections = Section.objects.values_list("name", "slug")
+        sections = NAV_SECTIONS.rows()
     else:
         sections = [(section.name, section.slug) for section in sections]
     url = Listing.of(context).section_url

@@ -38,6 +38,8 @@ SIZES = {
     },
 }
 DEADLINE = time.monotonic() + 15 * 60
+# What the reference machine served the static file at (req/s).
+STATIC_REFERENCE_RPS = 4_800
 
 
 def log(message):
@@ -262,6 +264,22 @@ def main():
         log(
             f"| {name} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} | "
             f"{r['rps'] / static:.2f} | {r['timeouts']} |"
+        )
+    # The targets were set on a machine where this gunicorn served
+    # the static file at about 4,800 req/s; machines here have measured from
+    # 1,700 to 3,200. Scaled by this run's baseline, the same targets read:
+    log(f"\nTargets scaled to this run's static baseline ({static:.0f} / 4,800):")
+    for name, target in (
+        ("article uncached", 400),
+        ("home uncached", 300),
+        ("section uncached", 300),
+    ):
+        scaled = target * static / STATIC_REFERENCE_RPS
+        rps = results[name]["rps"]
+        log(
+            f"   {name:28} {rps:6.0f} req/s for {scaled:4.0f} "
+            f"({target} on the reference machine): "
+            f"{'met' if rps >= scaled else 'not met'}"
         )
     size_ratio = max(
         results["article uncached"]["rps"] / results["article uncached (large)"]["rps"],

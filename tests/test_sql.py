@@ -1,0 +1,77 @@
+from django.test import TestCase
+
+from articles.models import Article, Tag
+from omag.sql import CompiledQuery
+from tests.factories import make_article, make_tag
+
+
+class CompiledQueryTests(TestCase):
+    """A CompiledQuery answers what its queryset answers, for any ids, with
+    the ORM's value conversions, in one query and without compiling again."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.tags = [make_tag(name=f"Sujet {n}", slug=f"sujet-{n}") for n in range(3)]
+        cls.articles = [
+            make_article(slug="a", tags=cls.tags[:2]),
+            make_article(slug="b", tags=cls.tags[2:]),
+            make_article(slug="c"),
+        ]
+
+    def test_rows_are_those_of_the_queryset_for_each_id(self):
+        def tags_of(article_id):
+            return (
+                Tag.objects.filter(articles=article_id)
+                .order_by("name")
+                .values_list("name", "slug")
+            )
+
+        query = CompiledQuery(Tag, tags_of)
+        for article in self.articles:
+            expected = list(tags_of(article.pk))
+            with self.subTest(article=article.slug), self.assertNumQueries(1):
+                rows = query.rows(article.pk)
+            self.assertEqual([tuple(row) for row in rows], expected)
+        self.assertEqual(len(query.compiled), 1)
+
+    def test_several_ids_and_converted_columns(self):
+        def published(*ids):
+            return (
+                Article.objects.filter(pk__in=ids)
+                .order_by("pk")
+                .values_list("slug", "published_at", "lead_image_renditions")
+            )
+
+        query = CompiledQuery(Article, published)
+        ids = [article.pk for article in self.articles]
+        for chosen in (ids, ids[:2], ids[2:]):
+            with self.subTest(ids=chosen):
+                self.assertEqual(
+                    [tuple(row) for row in query.rows(*chosen)],
+                    list(published(*chosen)),
+                )
+        # Aware datetimes and JSON, as the ORM gives them.
+        slug, published_at, renditions = query.rows(ids[0])[0]
+        self.assertEqual(published_at, self.articles[0].published_at)
+        self.assertIsNotNone(published_at.tzinfo)
+        self.assertEqual(renditions, self.articles[0].lead_image_renditions)
+
+    def test_each_shape_is_compiled_once(self):
+        def first_tags(article_id, *, limit):
+            return (
+                Tag.objects.filter(articles=article_id)
+                .order_by("name")
+                .values_list("slug", flat=True)[:limit]
+            )
+
+        query = CompiledQuery(Tag, first_tags)
+        article = self.articles[0]
+        self.assertEqual([r[0] for r in query.rows(article.pk, limit=1)], ["sujet-0"])
+        self.assertEqual(len(query.rows(article.pk, limit=5)), 2)
+        self.assertEqual(len(query.rows(self.articles[1].pk, limit=1)), 1)
+        self.assertEqual(len(query.compiled), 2)
+
+    def test_an_id_that_is_not_a_parameter_is_refused(self):
+        query = CompiledQuery(Tag, lambda article_id: Tag.objects.values_list("pk"))
+        with self.assertRaisesMessage(ValueError, "Every id must be a parameter"):
+            query.rows(self.articles[0].pk)
