@@ -3,7 +3,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.urls import reverse
 
-from ..display import add_markup, blank_form_fields
+from ..display import add_markup, blank_form_fields, comment_list
 from ..models import Comment
 from ..moderation import comments_closed_reason
 from ..text import comment_html
@@ -13,31 +13,22 @@ register = template.Library()
 PAGE_PARAM = "commentaires"
 
 
-class KnownCountPaginator(Paginator):
-    """A paginator told its count, so it runs no COUNT query of its own."""
-
-    def __init__(self, object_list, per_page, *, count):
-        super().__init__(object_list, per_page)
-        self.__dict__["count"] = count
-
-
 @register.inclusion_tag("comments/comment_block.html", takes_context=True)
 def comment_block(context, article):
     """Approved comments of the article (paginated threads), their count and
     the comment form, in two queries whatever the number of comments. The
     same for every reader: comments.js adds what is theirs after load."""
     request = context.get("request")
-    comments = Comment.objects.on(article)
-    counts = comments.counts()
-    paginator = KnownCountPaginator(
-        comments.threads(),
-        settings.COMMENTS_PER_PAGE,
-        count=counts["threads"],
-    )
+    counts = Comment.objects.counts(article)
+    # What is paginated: the threads' positions, their number being known.
+    paginator = Paginator(range(counts["threads"]), settings.COMMENTS_PER_PAGE)
     page = paginator.get_page(request.GET.get(PAGE_PARAM) if request else None)
+    positions = page.object_list
     closed_reason = comments_closed_reason(article)
     threads = add_markup(
-        comments.with_replies(page.object_list),
+        Comment.objects.threads_with_replies(
+            article, offset=positions.start, limit=len(positions)
+        ),
         can_reply=not closed_reason,
         reply_url=reverse("comments:form", args=[article.slug]),
     )
@@ -45,7 +36,7 @@ def comment_block(context, article):
         "article": article,
         "total": counts["total"],
         "page_obj": page,
-        "threads": threads,
+        "comment_list": comment_list(threads),
         "page_param": PAGE_PARAM,
         "closed_reason": closed_reason,
         "form_fields": None if closed_reason else blank_form_fields(),

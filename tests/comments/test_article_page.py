@@ -4,8 +4,9 @@ from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.test import TestCase, override_settings
 from django.utils import translation
+from django.utils.safestring import mark_safe
 
-from comments.display import blank_form_fields
+from comments.display import _comment_list, blank_form_fields, comment_list
 from comments.forms import CommentForm
 from comments.models import Comment
 from comments.templatetags.comments import comment_text
@@ -133,6 +134,176 @@ class CommentBlockTests(TestCase):
                 200,
             )
         third.delete()
+
+
+class ThreadRowsTests(TestCase):
+    """The comment block's two queries, in SQL written out, give what the
+    ORM gives for the same question (a narrowed queryset takes the ORM's
+    way): approved comments only, threads oldest first, replies under their
+    thread, pages of threads."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.article = make_article()
+        other = make_article()
+        threads = [make_comment(cls.article) for _ in range(5)]
+        for thread in (threads[0], threads[0], threads[3]):
+            make_comment(cls.article, parent=thread)
+        make_comment(cls.article, parent=threads[4], status=Comment.Status.PENDING)
+        for status in (Comment.Status.PENDING, Comment.Status.SPAM):
+            held = make_comment(cls.article, status=status)
+            # Approved, but under a thread that is not shown.
+            make_comment(cls.article, parent=held)
+        make_comment(cls.article, status=Comment.Status.REJECTED)
+        make_comment(other, parent=make_comment(other))
+        Comment.objects.bulk_create(
+            [
+                Comment(
+                    article=cls.article,
+                    name="Sans save",
+                    body="a\n\nb",
+                    status=Comment.Status.APPROVED,
+                )
+            ]
+        )
+        cls.threads = threads
+
+    def test_counts(self):
+        """The approved comments (replies under a held thread too) and the
+        approved threads."""
+        with self.assertNumQueries(1):
+            counts = Comment.objects.counts(self.article)
+        self.assertEqual(counts, {"total": 11, "threads": 6})
+        self.assertEqual(
+            Comment.objects.filter(article=self.article).counts(self.article), counts
+        )
+        self.assertEqual(
+            Comment.objects.counts(make_article()), {"total": 0, "threads": 0}
+        )
+
+    def test_threads_with_replies(self):
+        with self.assertNumQueries(1):
+            page = Comment.objects.threads_with_replies(
+                self.article, offset=0, limit=50
+            )
+        self.assertEqual(
+            [thread["pk"] for thread in page],
+            [thread.pk for thread in self.threads]
+            + [Comment.objects.get(name="Sans save").pk],
+        )
+        self.assertEqual(
+            [len(thread["replies"]) for thread in page], [2, 0, 0, 1, 0, 0]
+        )
+        first = self.threads[0]
+        self.assertEqual(
+            page[0]["replies"],
+            list(Comment.objects.filter(parent=first).for_display()),
+        )
+        self.assertEqual(
+            {key: value for key, value in page[0].items() if key != "replies"},
+            Comment.objects.filter(pk=first.pk).for_display().get(),
+        )
+        self.assertIsNotNone(page[0]["created_at"].tzinfo)
+        self.assertEqual(page[-1]["body_html"], "")
+
+    def test_as_the_orm_gives_them(self):
+        narrowed = Comment.objects.filter(article=self.article)
+        for offset, limit in [(0, 50), (0, 2), (2, 2), (3, 3), (5, 2), (6, 2)]:
+            with self.subTest(offset=offset, limit=limit):
+                self.assertEqual(
+                    Comment.objects.threads_with_replies(
+                        self.article, offset=offset, limit=limit
+                    ),
+                    narrowed.threads_with_replies(
+                        self.article, offset=offset, limit=limit
+                    ),
+                )
+
+    def test_no_query_for_no_thread(self):
+        with self.assertNumQueries(0):
+            self.assertEqual(
+                Comment.objects.threads_with_replies(self.article, offset=0, limit=0),
+                [],
+            )
+
+    def test_a_narrowed_queryset_keeps_its_conditions(self):
+        newsroom = Comment.objects.filter(staff_author__isnull=False)
+        self.assertEqual(newsroom.counts(self.article), {"total": 0, "threads": 0})
+        self.assertEqual(
+            newsroom.threads_with_replies(self.article, offset=0, limit=50), []
+        )
+
+
+class CommentListTests(TestCase):
+    """The list of a page's comments is rendered once per process and set of
+    comments (comments.display.comment_list)."""
+
+    # The loops comment_block.html had.
+    LOOPS = Template(
+        '<ol class="comment-list" data-comments-list>\n    '
+        "{% for thread in threads %}<li>\n      {{ thread.html }}\n      "
+        '{% if thread.replies %}<ol class="comment-replies">\n        '
+        "{% for reply in thread.replies %}<li>{{ reply.html }}</li>{% endfor %}"
+        "\n      </ol>{% endif %}\n    </li>{% endfor %}\n  </ol>"
+    )
+
+    def test_as_the_loops_wrote_it_first_time_and_after(self):
+        reply = {"html": mark_safe("<p>reply</p>")}
+        for threads in [
+            [],
+            [{"html": mark_safe("<p>alone</p>"), "replies": []}],
+            [
+                {"html": mark_safe("<p>a</p>"), "replies": [reply, reply]},
+                {"html": mark_safe("<p>b</p>"), "replies": []},
+            ],
+        ]:
+            with self.subTest(threads=len(threads)):
+                expected = self.LOOPS.render(Context({"threads": threads}))
+                _comment_list.cache_clear()
+                self.assertEqual(comment_list(threads), expected)
+                self.assertEqual(comment_list(threads), expected)
+                self.assertEqual(_comment_list.cache_info().hits, 1)
+
+    def test_keyed_on_the_comments_and_their_places(self):
+        a, b = mark_safe("<p>a</p>"), mark_safe("<p>b</p>")
+        shown = [
+            [{"html": a, "replies": [{"html": b}]}],
+            [{"html": a, "replies": []}, {"html": b, "replies": []}],
+            [{"html": b, "replies": [{"html": a}]}],
+            [{"html": a, "replies": []}],
+        ]
+        _comment_list.cache_clear()
+        for threads in shown:
+            self.assertEqual(
+                comment_list(threads),
+                self.LOOPS.render(Context({"threads": threads})),
+            )
+        self.assertEqual(_comment_list.cache_info().hits, 0)
+
+    @override_settings(PAGE_CACHE_ENABLED=False)
+    def test_the_page_follows_its_comments(self):
+        """A comment approved or removed behind the page's back (no signal,
+        no page cache) shows or goes at the next render; a page rendered
+        anew from nothing is the same as one from the kept lists."""
+        article = make_article()
+        thread = make_comment(article, body="Premier avis.")
+        pending = make_comment(
+            article, parent=thread, status=Comment.Status.PENDING, body="Réponse."
+        )
+        url = article.get_absolute_url()
+        self.assertNotContains(self.client.get(url), "Réponse.")
+        Comment.objects.filter(pk=pending.pk).update(status="approved")
+        response = self.client.get(url)
+        self.assertContains(response, '<ol class="comment-replies">')
+        self.assertContains(response, "Réponse.")
+        kept = response.content
+        _comment_list.cache_clear()
+        self.assertEqual(self.client.get(url).content, kept)
+        Comment.objects.filter(pk=pending.pk).delete()
+        response = self.client.get(url)
+        self.assertNotContains(response, "Réponse.")
+        self.assertNotContains(response, '<ol class="comment-replies">')
+        self.assertContains(response, "Premier avis.")
 
 
 @override_settings(PAGE_CACHE_ENABLED=False)
