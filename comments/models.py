@@ -1,9 +1,11 @@
 from django.conf import settings
-from django.db import connections, models
+from django.db import models
 from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
+
+from omag.sql import CompiledQuery
 
 from .display import ROW_FIELDS
 from .text import comment_html, shown_html
@@ -28,114 +30,35 @@ class CommentQuerySet(models.QuerySet):
         as dicts: no model instance per comment."""
         return self.values(*ROW_FIELDS)
 
-    def threads_with_replies(self, article, *, offset: int, limit: int) -> list[dict]:
-        """The article's threads() from `offset`, at most `limit` of them, for
-        display (ROW_FIELDS), each with its approved replies under "replies",
-        in one query: the article's approved comments whose thread (their
-        parent, or themselves for a thread) is one of them. A reply is on its
-        thread's article: services.comment_submit and
-        comment_reply_as_newsroom make it so, and the admin shows both
-        read-only.
-
-        In SQL written out unless narrowed: every article page asks, and
-        building this query through the ORM costs more CPU than running it
-        and reading its rows."""
-        if not limit:
-            return []
-        if self.query.has_filters():  # narrowed: the ORM adds the conditions
-            comments = self.on(article)
-            threads = comments.threads()[offset : offset + limit]
-            rows = (
-                comments.approved()
-                .alias(thread=Coalesce("parent_id", "pk"))
-                .filter(thread__in=threads.values("pk"))
-                .order_by("created_at", "pk")
-                .for_display()
-            )
-        else:
-            table, column = self._sql_names()
-            shown = ", ".join(column[field] for field in ROW_FIELDS)
-            mine = f"{column['article_id']} = %s AND {column['status']} = %s"
-            order = f"{column['created_at']}, {column['pk']}"
-            sql = (
-                f"SELECT {shown} FROM {table} WHERE {mine}"
-                f" AND COALESCE({column['parent_id']}, {column['pk']}) IN"
-                f" (SELECT {column['pk']} FROM {table} WHERE {mine}"
-                f" AND {column['parent_id']} IS NULL"
-                f" ORDER BY {order} LIMIT %s OFFSET %s)"
-                f" ORDER BY {order}"
-            )
-            approved = [article.pk, Comment.Status.APPROVED.value]
-            rows = self._fetch(sql, [*approved, *approved, limit, offset])
-        page = []
-        replies = {}
-        for row in rows:
-            if row["parent_id"] is None:
-                page.append(row)
-                replies[row["pk"]] = row["replies"] = []
-        for row in rows:
-            if row["parent_id"] is not None:
-                replies[row["parent_id"]].append(row)
-        return page
-
-    def counts(self, article) -> dict:
-        """How many approved comments the article has, and how many threads
-        (approved top-level comments), in one query. In SQL written out unless
-        narrowed: every article page asks, and the ORM's building of this
-        aggregate costs several times what running it does."""
-        if self.query.has_filters():  # narrowed: the ORM adds the conditions
-            return (
-                self.on(article)
-                .approved()
-                .aggregate(
-                    total=Count("pk"),
-                    threads=Count("pk", filter=Q(parent__isnull=True)),
-                )
-            )
-        table, column = self._sql_names()
-        sql = (
-            f"SELECT COUNT(*), COUNT(CASE WHEN {column['parent_id']} IS NULL"
-            f" THEN 1 END) FROM {table}"
-            f" WHERE {column['article_id']} = %s AND {column['status']} = %s"
+    def page_of_threads(self, *, offset: int, limit: int):
+        """threads() from `offset`, at most `limit` of them, with their
+        approved replies, as rows of what a comment's markup shows
+        (ROW_FIELDS), in the order they are shown: these comments' approved
+        ones whose thread (their parent, or themselves for a thread) is one of
+        the page's. A reply is on its thread's article: services.comment_submit
+        and comment_reply_as_newsroom make it so, and the admin shows both
+        read-only."""
+        threads = self.threads()[offset : offset + limit]
+        return (
+            self.approved()
+            .alias(thread=Coalesce("parent_id", "pk"))
+            .filter(thread__in=threads.values("pk"))
+            .order_by("created_at", "pk")
+            .values_list(*ROW_FIELDS)
         )
-        with connections[self.db].cursor() as cursor:
-            cursor.execute(sql, [article.pk, Comment.Status.APPROVED.value])
-            total, threads = cursor.fetchone()
-        return {"total": total, "threads": threads}
 
-    def _sql_names(self) -> tuple[str, dict]:
-        """The table's quoted name and its quoted columns by field name (and
-        "pk"), for SQL written out."""
-        quote = connections[self.db].ops.quote_name
-        names = ["article_id", "status", *ROW_FIELDS]
-        return quote(self.model._meta.db_table), {
-            name: quote(self._field(name).column) for name in names
-        }
-
-    def _field(self, name: str):
-        meta = self.model._meta
-        return meta.pk if name == "pk" else meta.get_field(name)
-
-    def _fetch(self, sql: str, params: list) -> list[dict]:
-        """The rows of a written-out SELECT of ROW_FIELDS, as for_display()
-        gives them: dicts of Python values (e.g. SQLite's dates as aware
-        datetimes)."""
-        connection = connections[self.db]
-        converters = []
-        for index, name in enumerate(ROW_FIELDS):
-            column = self._field(name).get_col(self.model._meta.db_table)
-            found = connection.ops.get_db_converters(column)
-            found += column.get_db_converters(connection)
-            converters.extend((index, converter, column) for converter in found)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-        if converters:
-            rows = [list(row) for row in rows]
-            for row in rows:
-                for index, converter, column in converters:
-                    row[index] = converter(row[index], column, connection)
-        return [dict(zip(ROW_FIELDS, row, strict=False)) for row in rows]
+    def approved_counts(self):
+        """How many approved comments, and how many threads, per article:
+        (total, threads) rows."""
+        return (
+            self.approved()
+            .order_by()
+            .values("article_id")
+            .annotate(
+                total=Count("pk"), threads=Count("pk", filter=Q(parent__isnull=True))
+            )
+            .values_list("total", "threads")
+        )
 
     def by_email(self, email: str):
         return self.filter(email__iexact=email.strip())
@@ -150,6 +73,38 @@ class CommentQuerySet(models.QuerySet):
             ).asc(),
             "-created_at",
         )
+
+
+class CommentManager(models.Manager.from_queryset(CommentQuerySet)):
+    """The two questions every article page asks (comment_block), each
+    compiled to SQL once per process (omag.sql.CompiledQuery)."""
+
+    def counts(self, article) -> dict:
+        """How many approved comments the article has, and how many threads,
+        in one query."""
+        rows = ARTICLE_COUNTS.rows(article.pk)
+        total, threads = rows[0] if rows else (0, 0)
+        return {"total": total, "threads": threads}
+
+    def threads_with_replies(self, article, *, offset: int, limit: int) -> list[dict]:
+        """The article's page_of_threads() in one query, as dicts of
+        ROW_FIELDS, each thread with its replies under "replies"."""
+        if not limit:
+            return []
+        rows = [
+            dict(zip(ROW_FIELDS, row, strict=True))
+            for row in PAGE_OF_THREADS.rows(article.pk, offset=offset, limit=limit)
+        ]
+        page = []
+        replies = {}
+        for row in rows:
+            if row["parent_id"] is None:
+                page.append(row)
+                replies[row["pk"]] = row["replies"] = []
+        for row in rows:
+            if row["parent_id"] is not None:
+                replies[row["parent_id"]].append(row)
+        return page
 
 
 class Comment(models.Model):
@@ -211,7 +166,7 @@ class Comment(models.Model):
     moderated_at = models.DateTimeField(_("modéré le"), null=True, blank=True)
     created_at = models.DateTimeField(_("écrit le"), auto_now_add=True, db_index=True)
 
-    objects = CommentQuerySet.as_manager()
+    objects = CommentManager()
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -314,3 +269,15 @@ class ModerationWord(models.Model):
 
     def __str__(self):
         return self.word
+
+
+ARTICLE_COUNTS = CompiledQuery(
+    Comment,
+    lambda article_id: Comment.objects.filter(article_id=article_id).approved_counts(),
+)
+PAGE_OF_THREADS = CompiledQuery(
+    Comment,
+    lambda article_id, *, offset, limit: Comment.objects.filter(
+        article_id=article_id
+    ).page_of_threads(offset=offset, limit=limit),
+)
