@@ -826,7 +826,7 @@ class SlugRedirect(models.Model):
         return f"{self.old_slug} → {self.article.slug}"
 
 
-# The lists of the article page (ArticlePageIterable), in the order it shows them.
+# The lists the article page shows (ArticlePageIterable), one query each.
 BYLINE_AUTHOR_COLUMNS = model_columns(Author, {"id", *BYLINE_AUTHOR_FIELDS})
 BYLINE_AUTHORS = ArticleRowsQuery(
     lambda article_id: (
@@ -859,7 +859,7 @@ RELATED_PICKS = ArticleRowsQuery(
         .order_by("position")
         .values_list(
             *(f"related__{name}" for name in RELATED_ARTICLE_COLUMNS),
-            *(f"related__section__{name}" for name in RELATED_SECTION_COLUMNS[1:]),
+            *(f"related__section__{name}" for name in RELATED_SECTION_COLUMNS),
         )
     )
 )
@@ -867,12 +867,7 @@ RELATED_PICKS = ArticleRowsQuery(
 
 def related_from_row(using, row):
     """A related article (and its section) from a row of RELATED_PICKS."""
-    article = Article.from_db(
-        using, RELATED_ARTICLE_COLUMNS, row[: len(RELATED_ARTICLE_COLUMNS)]
-    )
-    article.section = Section.from_db(
-        using,
-        RELATED_SECTION_COLUMNS,
-        (article.section_id, *row[len(RELATED_ARTICLE_COLUMNS) :]),
-    )
+    split = len(RELATED_ARTICLE_COLUMNS)
+    article = Article.from_db(using, RELATED_ARTICLE_COLUMNS, row[:split])
+    article.section = Section.from_db(using, RELATED_SECTION_COLUMNS, row[split:])
     return article
