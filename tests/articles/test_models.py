@@ -1,14 +1,15 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.test import TestCase
 from django.utils import timezone
 
-from articles.models import Article, RelatedLink
+from articles.models import Article, ArticleRowsQuery, Correction, RelatedLink, Tag
 from tests.factories import (
     make_article,
     make_author,
     make_section,
+    make_tag,
     tomorrow,
     yesterday,
 )
@@ -183,6 +184,116 @@ class BylineTests(TestCase):
         article = make_article(authors=[first, second])
         fetched = Article.objects.with_bylines().get(pk=article.pk)
         self.assertEqual(fetched.authors_in_order(), [first, second])
+
+
+class ForDetailTests(TestCase):
+    """for_detail() fetches the lists of the article page with the article:
+    one query each, then nothing more however they are read."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.authors = [make_author(display_name=name) for name in ("Zoé", "Ana")]
+        cls.tags = [make_tag(name=name) for name in ("Santé", "Climat", "Europe")]
+        cls.picks = [make_article(image=i == 0) for i in range(3)]
+        cls.draft = make_article(status=Article.Status.DRAFT)
+        cls.article = make_article(
+            authors=cls.authors, tags=cls.tags, related=[cls.draft, *cls.picks]
+        )
+        cls.corrections = [
+            Correction.objects.create(
+                article=cls.article,
+                kind=kind,
+                text=f"Texte {kind}",
+                created_at=timezone.now() - timedelta(hours=hours),
+            )
+            for kind, hours in (("clarification", 1), ("correction", 2))
+        ]
+        cls.other = make_article(tags=cls.tags[:1])
+
+    def fetch(self):
+        return Article.objects.published().for_detail().get(slug=self.article.slug)
+
+    def test_lists_come_with_the_article_in_one_query_each(self):
+        with self.assertNumQueries(5):
+            article = self.fetch()
+        with self.assertNumQueries(0):
+            self.assertEqual(article.section.name, self.article.section.name)
+            self.assertEqual(article.authors_in_order(), self.authors)
+            self.assertEqual(
+                [author.display_name for author in article.authors_in_order()],
+                ["Zoé", "Ana"],
+            )
+            self.assertEqual(
+                [tag.name for tag in article.tags.all()],
+                ["Climat", "Europe", "Santé"],
+            )
+            self.assertEqual(list(article.corrections.all()), self.corrections[::-1])
+            self.assertEqual(article.related_articles(), self.picks)
+
+    def test_fetched_values_are_those_of_the_database(self):
+        """Dates, JSON and related sections come converted as the ORM gives them."""
+        article = self.fetch()
+        correction = article.corrections.all()[0]
+        self.assertIsInstance(correction.created_at, datetime)
+        self.assertEqual(correction.created_at, self.corrections[1].created_at)
+        self.assertEqual(correction.get_kind_display(), "Correction")
+        pick = article.related_articles()[0]
+        stored = Article.objects.select_related("section").get(pk=pick.pk)
+        self.assertEqual(pick.lead_image_renditions, stored.lead_image_renditions)
+        self.assertTrue(pick.lead_image_renditions["items"])
+        self.assertEqual(pick.published_at, stored.published_at)
+        self.assertEqual(pick.section, stored.section)
+        self.assertEqual(pick.section.slug, stored.section.slug)
+        self.assertEqual(pick.get_absolute_url(), stored.get_absolute_url())
+
+    def test_fetched_lists_are_the_article_s_own_querysets(self):
+        """A list read further through its manager still answers for this
+        article only."""
+        article = self.fetch()
+        self.assertQuerySetEqual(
+            article.tags.all().filter(name__startswith="S"), [self.tags[0]]
+        )
+        self.assertQuerySetEqual(
+            article.corrections.all().filter(kind="correction"), [self.corrections[1]]
+        )
+
+    def test_an_article_without_lists(self):
+        article = make_article(related=[self.draft])
+        with self.assertNumQueries(5):
+            fetched = Article.objects.for_detail().get(pk=article.pk)
+        self.assertEqual(fetched.authors_in_order(), [])
+        self.assertEqual(list(fetched.tags.all()), [])
+        self.assertEqual(list(fetched.corrections.all()), [])
+
+    def test_related_articles_without_for_detail(self):
+        """Another fetch of the article gets the same picks, in a query of its own."""
+        article = Article.objects.get(pk=self.article.pk)
+        self.assertEqual(article.related_articles(), self.picks)
+
+
+class ArticleRowsQueryTests(TestCase):
+    def test_rows_of_the_article_given(self):
+        tags = ArticleRowsQuery(
+            lambda article_id: (
+                Tag.objects.filter(articles=article_id)
+                .order_by("name")
+                .values_list("name", flat=True)
+            )
+        )
+        first = make_article(tags=[make_tag(name="B"), make_tag(name="A")])
+        second = make_article(tags=[make_tag(name="C")])
+        self.assertEqual(tags.rows(first.pk, using="default"), [("A",), ("B",)])
+        self.assertEqual(tags.rows(second.pk, using="default"), [("C",)])
+
+    def test_a_query_must_take_the_article_id_as_only_parameter(self):
+        """Compiled once, a query cannot hold any other value that may change."""
+        query = ArticleRowsQuery(
+            lambda article_id: Tag.objects.filter(
+                articles=article_id, name="Climat"
+            ).values_list("name")
+        )
+        with self.assertRaisesMessage(ValueError, "only parameter"):
+            query.rows(1, using="default")
 
 
 class LeadImageTests(TestCase):
