@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchVectorField
 from django.db import connections, models
-from django.db.models import F, Func, OuterRef, Prefetch, Q, Window
+from django.db.models import F, Func, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
 from django.db.models.query import ModelIterable
 from django.urls import reverse
@@ -119,51 +119,6 @@ RELATED_FIELDS = (
 )
 
 
-class ArticleRowsQuery:
-    """A values_list() query of one article's rows (its tags, its bylines...)
-    whose SQL the ORM compiles once per process and database instead of on
-    every page: building and compiling a small query costs the ORM about five
-    times the CPU that running it takes, and these queries differ only by the
-    article's id, their one parameter."""
-
-    ARTICLE_ID = -1  # stands for the article's id while compiling
-
-    def __init__(self, queryset_for):
-        self.queryset_for = queryset_for
-        self.compiled = {}  # database alias -> (SQL, value converters)
-
-    def rows(self, article_id, *, using):
-        compiled = self.compiled.get(using)
-        if compiled is None:
-            compiled = self.compiled[using] = self.compile(using)
-        sql, converters = compiled
-        connection = connections[using]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [article_id])
-            rows = cursor.fetchall()
-        if not converters:
-            return rows
-        # As the ORM does (SQLCompiler.apply_converters): JSON, SQLite dates.
-        converted = []
-        for row in rows:
-            row = list(row)
-            for index, (functions, expression) in converters:
-                for function in functions:
-                    row[index] = function(row[index], expression, connection)
-            converted.append(row)
-        return converted
-
-    def compile(self, using):
-        compiler = self.queryset_for(self.ARTICLE_ID).query.get_compiler(using)
-        sql, params = compiler.as_sql()
-        if tuple(params) != (self.ARTICLE_ID,):
-            raise ValueError(
-                f"The query must take the article's id as its only parameter: {sql}"
-            )
-        columns = [expression for expression, _sql, _alias in compiler.select]
-        return sql, list(compiler.get_converters(columns).items())
-
-
 def model_columns(model, names):
     """The attnames of model's fields among names, in the order from_db() takes
     them."""
@@ -180,19 +135,35 @@ def keep_fetched(instance, relation: str, objects: list) -> None:
     vars(instance).setdefault("_prefetched_objects_cache", {})[relation] = queryset
 
 
-class ArticlePageIterable(ModelIterable):
+class WithBylinesIterable(ModelIterable):
+    """Articles as ArticleQuerySet.with_bylines() yields them: each with its
+    authors in byline order (`byline_authors`), read in one query for all of
+    them."""
+
+    def __iter__(self):
+        articles = list(super().__iter__())
+        if not articles:
+            return
+        using = articles[0]._state.db
+        authors = {article.pk: [] for article in articles}
+        for article_id, *columns in LISTING_BYLINES.rows(*authors, using=using):
+            authors[article_id].append(
+                Author.from_db(using, BYLINE_AUTHOR_COLUMNS, columns)
+            )
+        for article in articles:
+            article.byline_authors = authors[article.pk]
+        yield from articles
+
+
+class ArticlePageIterable(WithBylinesIterable):
     """Articles with the lists their page shows (ArticleQuerySet.for_detail()),
-    each list in one query per article of the queries compiled once below:
-    cheaper in CPU than prefetch_related(), whose querysets are built and
-    compiled anew on every page."""
+    each list in one query per article, compiled once (below): cheaper in CPU
+    than prefetch_related(), whose querysets are built and compiled anew on
+    every page."""
 
     def __iter__(self):
         for article in super().__iter__():
             using = article._state.db
-            article.byline_authors = [
-                Author.from_db(using, BYLINE_AUTHOR_COLUMNS, row)
-                for row in BYLINE_AUTHORS.rows(article.pk, using=using)
-            ]
             keep_fetched(
                 article,
                 "tags",
@@ -707,43 +678,6 @@ class RelatedLink(models.Model):
         return f"{self.article} → {self.related}"
 
 
-# What with_bylines() fetches: (article id, author columns) in byline order.
-BYLINE_AUTHOR_COLUMNS = [
-    f.attname
-    for f in Author._meta.concrete_fields
-    if f.attname in {"id", *BYLINE_AUTHOR_FIELDS}
-]
-LISTING_BYLINES = CompiledQuery(
-    Byline,
-    lambda *article_ids: (
-        Byline.objects.filter(article__in=article_ids)
-        .order_by("article_id", "position")
-        .values_list(
-            "article_id", *(f"author__{name}" for name in BYLINE_AUTHOR_COLUMNS)
-        )
-    ),
-)
-
-
-class WithBylinesIterable(ModelIterable):
-    """Articles as ArticleQuerySet.with_bylines() yields them: each with
-    `byline_authors`, read in one query for all of them."""
-
-    def __iter__(self):
-        articles = list(super().__iter__())
-        if not articles:
-            return
-        using = articles[0]._state.db
-        authors = {article.pk: [] for article in articles}
-        for article_id, *columns in LISTING_BYLINES.rows(*authors):
-            authors[article_id].append(
-                Author.from_db(using, BYLINE_AUTHOR_COLUMNS, columns)
-            )
-        for article in articles:
-            article.byline_authors = authors[article.pk]
-        yield from articles
-
-
 class ArticleTransition(models.Model):
     """One step of an article through the workflow: who, when, from, to, why."""
 
@@ -856,34 +790,41 @@ class SlugRedirect(models.Model):
         return f"{self.old_slug} → {self.article.slug}"
 
 
-# The lists the article page shows (ArticlePageIterable), one query each.
+# The lists of the reader pages (WithBylinesIterable, ArticlePageIterable),
+# one query each, compiled once per process.
 BYLINE_AUTHOR_COLUMNS = model_columns(Author, {"id", *BYLINE_AUTHOR_FIELDS})
-BYLINE_AUTHORS = ArticleRowsQuery(
-    lambda article_id: (
-        Byline.objects.filter(article_id=article_id)
-        .order_by("position")
-        .values_list(*(f"author__{name}" for name in BYLINE_AUTHOR_COLUMNS))
-    )
+LISTING_BYLINES = CompiledQuery(
+    Byline,
+    lambda *article_ids: (
+        Byline.objects.filter(article__in=article_ids)
+        .order_by("article_id", "position")
+        .values_list(
+            "article_id", *(f"author__{name}" for name in BYLINE_AUTHOR_COLUMNS)
+        )
+    ),
 )
 TAG_COLUMNS = model_columns(Tag, {"id", "name", "slug"})
-ARTICLE_TAGS = ArticleRowsQuery(
+ARTICLE_TAGS = CompiledQuery(
+    Tag,
     lambda article_id: (
         Tag.objects.filter(articles=article_id)
         .order_by("name")
         .values_list(*TAG_COLUMNS)
-    )
+    ),
 )
 CORRECTION_COLUMNS = model_columns(
     Correction, {"id", "article_id", "kind", "text", "created_at"}
 )
-ARTICLE_CORRECTIONS = ArticleRowsQuery(
+ARTICLE_CORRECTIONS = CompiledQuery(
+    Correction,
     lambda article_id: Correction.objects.filter(article_id=article_id).values_list(
         *CORRECTION_COLUMNS
-    )
+    ),
 )
 RELATED_ARTICLE_COLUMNS = model_columns(Article, {"id", "section_id", *RELATED_FIELDS})
 RELATED_SECTION_COLUMNS = model_columns(Section, {"id", "name", "slug"})
-RELATED_PICKS = ArticleRowsQuery(
+RELATED_PICKS = CompiledQuery(
+    RelatedLink,
     lambda article_id: (
         RelatedLink.objects.filter(article_id=article_id)
         .order_by("position")
@@ -891,7 +832,7 @@ RELATED_PICKS = ArticleRowsQuery(
             *(f"related__{name}" for name in RELATED_ARTICLE_COLUMNS),
             *(f"related__section__{name}" for name in RELATED_SECTION_COLUMNS),
         )
-    )
+    ),
 )
 
 

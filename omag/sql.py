@@ -20,18 +20,19 @@ class CompiledQuery:
     ids are integers (primary keys) that only appear as parameters of the SQL.
     `shape` holds what changes the SQL itself (a LIMIT, an OFFSET): each shape
     is compiled once. Any other value the queryset holds (a status, say) is
-    compiled in with it, so it must not change from one call to the next: no
-    "now" there."""
+    compiled in with it, so it must not change from one call to the next:
+    compiling checks that (no "now" there)."""
 
     def __init__(self, model, build):
         self.model = model
         self.build = build
         self.compiled = {}
 
-    def rows(self, *ids: int, **shape) -> list:
+    def rows(self, *ids: int, using=None, **shape) -> list:
         """The rows for these ids, as tuples (lists when a column had to be
-        converted, as the ORM's values_list() gives them)."""
-        using = router.db_for_read(self.model)
+        converted, as the ORM's values_list() gives them), from the database
+        `using` (e.g. the one the ids were read from), else the router's."""
+        using = using or router.db_for_read(self.model)
         key = (using, len(ids), tuple(sorted(shape.items())))
         compiled = self.compiled.get(key)
         if compiled is None:
@@ -56,7 +57,22 @@ class CompiledQuery:
         return converted
 
     def _compile(self, using, count, shape):
-        placeholders = [_FIRST_PLACEHOLDER - n for n in range(count)]
+        sql, params, slots, converters = self._compile_with(using, count, shape, 0)
+        # Compiled again with other placeholders, everything but the ids must
+        # be the same: a value that changes from call to call (the time, say)
+        # would be frozen in the SQL.
+        again, other, other_slots, _ = self._compile_with(using, count, shape, count)
+        fixed = [value for n, value in enumerate(params) if n not in dict(slots)]
+        if (again, other_slots) != (sql, slots) or fixed != [
+            value for n, value in enumerate(other) if n not in dict(other_slots)
+        ]:
+            raise ValueError(
+                f"Only the ids may change from one call to the next: {sql}"
+            )
+        return sql, params, slots, converters
+
+    def _compile_with(self, using, count, shape, first):
+        placeholders = [_FIRST_PLACEHOLDER - first - n for n in range(count)]
         queryset = self.build(*placeholders, **shape)
         if queryset.model is not self.model:
             raise ValueError(f"{queryset.model} is not {self.model}")

@@ -75,3 +75,24 @@ class CompiledQueryTests(TestCase):
         query = CompiledQuery(Tag, lambda article_id: Tag.objects.values_list("pk"))
         with self.assertRaisesMessage(ValueError, "Every id must be a parameter"):
             query.rows(self.articles[0].pk)
+
+    def test_a_value_that_changes_between_calls_is_refused(self):
+        """Compiled once, a query cannot hold a value that would be frozen."""
+        query = CompiledQuery(
+            Article,
+            lambda article_id: (
+                Article.objects.published().filter(pk=article_id).values_list("slug")
+            ),
+        )
+        with self.assertRaisesMessage(ValueError, "Only the ids may change"):
+            query.rows(self.articles[0].pk)
+        # A constant is compiled in.
+        constant = CompiledQuery(
+            Tag,
+            lambda article_id: Tag.objects.filter(
+                articles=article_id, slug="sujet-1"
+            ).values_list("slug"),
+        )
+        self.assertEqual(
+            [tuple(row) for row in constant.rows(self.articles[0].pk)], [("sujet-1",)]
+        )

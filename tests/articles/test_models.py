@@ -4,7 +4,7 @@ from django.db import IntegrityError, transaction
 from django.test import TestCase
 from django.utils import timezone
 
-from articles.models import Article, ArticleRowsQuery, Correction, RelatedLink, Tag
+from articles.models import Article, Correction, RelatedLink
 from tests.factories import (
     make_article,
     make_author,
@@ -269,31 +269,6 @@ class ForDetailTests(TestCase):
         """Another fetch of the article gets the same picks, in a query of its own."""
         article = Article.objects.get(pk=self.article.pk)
         self.assertEqual(article.related_articles(), self.picks)
-
-
-class ArticleRowsQueryTests(TestCase):
-    def test_rows_of_the_article_given(self):
-        tags = ArticleRowsQuery(
-            lambda article_id: (
-                Tag.objects.filter(articles=article_id)
-                .order_by("name")
-                .values_list("name", flat=True)
-            )
-        )
-        first = make_article(tags=[make_tag(name="B"), make_tag(name="A")])
-        second = make_article(tags=[make_tag(name="C")])
-        self.assertEqual(tags.rows(first.pk, using="default"), [("A",), ("B",)])
-        self.assertEqual(tags.rows(second.pk, using="default"), [("C",)])
-
-    def test_a_query_must_take_the_article_id_as_only_parameter(self):
-        """Compiled once, a query cannot hold any other value that may change."""
-        query = ArticleRowsQuery(
-            lambda article_id: Tag.objects.filter(
-                articles=article_id, name="Climat"
-            ).values_list("name")
-        )
-        with self.assertRaisesMessage(ValueError, "only parameter"):
-            query.rows(1, using="default")
 
 
 class LeadImageTests(TestCase):
