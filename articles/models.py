@@ -3,7 +3,7 @@ import math
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchVectorField
-from django.db import connections, models
+from django.db import connections, models, router
 from django.db.models import F, Func, OuterRef, Q, Window
 from django.db.models.functions import RowNumber
 from django.db.models.query import ModelIterable
@@ -135,23 +135,27 @@ def keep_fetched(instance, relation: str, objects: list) -> None:
     vars(instance).setdefault("_prefetched_objects_cache", {})[relation] = queryset
 
 
+def add_bylines(articles, *, using) -> None:
+    """Each article's authors in byline order (authors_in_order()), as
+    `byline_authors`, read in one query for all of them."""
+    if not articles:
+        return
+    authors = {article.pk: [] for article in articles}
+    for article_id, *columns in LISTING_BYLINES.rows(*authors, using=using):
+        authors[article_id].append(
+            Author.from_db(using, BYLINE_AUTHOR_COLUMNS, columns)
+        )
+    for article in articles:
+        article.byline_authors = authors[article.pk]
+
+
 class WithBylinesIterable(ModelIterable):
-    """Articles as ArticleQuerySet.with_bylines() yields them: each with its
-    authors in byline order (`byline_authors`), read in one query for all of
-    them."""
+    """Articles as ArticleQuerySet.with_bylines() yields them (add_bylines())."""
 
     def __iter__(self):
         articles = list(super().__iter__())
-        if not articles:
-            return
-        using = articles[0]._state.db
-        authors = {article.pk: [] for article in articles}
-        for article_id, *columns in LISTING_BYLINES.rows(*authors, using=using):
-            authors[article_id].append(
-                Author.from_db(using, BYLINE_AUTHOR_COLUMNS, columns)
-            )
-        for article in articles:
-            article.byline_authors = authors[article.pk]
+        if articles:
+            add_bylines(articles, using=articles[0]._state.db)
         yield from articles
 
 
@@ -268,17 +272,16 @@ class ArticleQuerySet(models.QuerySet):
             .newest_first()
         )
 
-    def front_page(self, *, latest: int, per_section: int):
-        """The `latest` newest articles, and the `per_section` newest of each
-        section (as {section id: articles}), for listing, in one query.
+    def front_page_rows(self, *, latest: int, per_section: int, vendor: str):
+        """Of these articles, the `latest` newest and the `per_section` newest
+        of each section, newest first, as rows of FRONT_PAGE_COLUMNS (see
+        ArticleManager.front_page()).
 
-        The newest of all are among the rows fetched, so they are the first
-        ones. On PostgreSQL the rows are found by small index scans, one per
-        section (a correlated subquery), so the cost does not grow with the
-        number of articles; SQLite cannot slice inside a UNION and gets window
-        functions instead.
-        """
-        if connections[self.db].vendor == "postgresql":
+        On PostgreSQL the rows are found by small index scans, one per section
+        (a correlated subquery), so the cost does not grow with the number of
+        articles; SQLite cannot slice inside a UNION and gets window functions
+        instead."""
+        if vendor == "postgresql":
             in_section = self.filter(section=OuterRef("pk")).newest_first()
             ids = (
                 Section.objects.order_by()
@@ -300,14 +303,7 @@ class ArticleQuerySet(models.QuerySet):
                     RowNumber(), partition_by=F("section_id"), order_by=newest
                 ),
             ).filter(Q(rank__lte=latest) | Q(section_rank__lte=per_section))
-        articles = list(rows.for_listing())
-        by_section = {}
-        for article in articles:
-            # Rows of the newest of all may be older ones of their section.
-            section_articles = by_section.setdefault(article.section_id, [])
-            if len(section_articles) < per_section:
-                section_articles.append(article)
-        return articles[:latest], by_section
+        return rows.newest_first().values_list(*FRONT_PAGE_COLUMNS)
 
     def search(self, query: str):
         """Articles matching a reader's query, best match first (see search.py:
@@ -342,6 +338,39 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
     def get_queryset(self):
         # The search vector is only read by the database itself; never load it.
         return super().get_queryset().defer("search_vector")
+
+    def front_page(self, *, latest: int, per_section: int, sections, now=None):
+        """The `latest` newest published articles, and the `per_section`
+        newest of each section (as {section id: articles}), for listing: in
+        one query compiled once per process (FRONT_PAGE), and their bylines in
+        one more. `sections` are every section (the home page lists them
+        anyway): each article's section is taken from them, not joined.
+
+        The newest of all are among the rows fetched, so they are the first
+        ones."""
+        using = router.db_for_read(self.model)
+        rows = FRONT_PAGE.rows(
+            now or timezone.now(),
+            latest=latest,
+            per_section=per_section,
+            vendor=connections[using].vendor,
+            using=using,
+        )
+        sections = {section.pk: section for section in sections}
+        articles = []
+        for row in rows:
+            article = self.model.from_db(using, FRONT_PAGE_COLUMNS, row)
+            if article.section_id in sections:  # else read when shown
+                article.section = sections[article.section_id]
+            articles.append(article)
+        add_bylines(articles, using=using)
+        by_section = {}
+        for article in articles:
+            # Rows of the newest of all may be older ones of their section.
+            section_articles = by_section.setdefault(article.section_id, [])
+            if len(section_articles) < per_section:
+                section_articles.append(article)
+        return articles[:latest], by_section
 
 
 class Article(models.Model):
@@ -842,3 +871,16 @@ def related_from_row(using, row):
     article = Article.from_db(using, RELATED_ARTICLE_COLUMNS, row[:split])
     article.section = Section.from_db(using, RELATED_SECTION_COLUMNS, row[split:])
     return article
+
+
+# What the home page's teasers show of an article (its section comes apart).
+FRONT_PAGE_COLUMNS = model_columns(
+    Article,
+    {"id", "section_id", *(name for name in TEASER_FIELDS if "__" not in name)},
+)
+FRONT_PAGE = CompiledQuery(
+    Article,
+    lambda now, *, latest, per_section, vendor: Article.objects.published(
+        now=now
+    ).front_page_rows(latest=latest, per_section=per_section, vendor=vendor),
+)

@@ -33,10 +33,12 @@ class HomeView(PublicPageMixin, TemplateView):
     per_section = 4
 
     def get_context_data(self, **kwargs):
-        latest, by_section = Article.objects.published().front_page(
-            latest=self.latest_count, per_section=self.per_section
-        )
         all_sections = list(Section.objects.all())
+        latest, by_section = Article.objects.front_page(
+            latest=self.latest_count,
+            per_section=self.per_section,
+            sections=all_sections,
+        )
         sections = [
             (section, by_section[section.pk])
             for section in all_sections

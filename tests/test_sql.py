@@ -1,8 +1,12 @@
+from datetime import timedelta
+
 from django.test import TestCase
 
 from articles.models import Article, Tag
 from omag.sql import CompiledQuery
-from tests.factories import make_article, make_tag
+from tests.factories import make_article, make_tag, yesterday
+
+HOUR = timedelta(hours=1)
 
 
 class CompiledQueryTests(TestCase):
@@ -13,9 +17,9 @@ class CompiledQueryTests(TestCase):
     def setUpTestData(cls):
         cls.tags = [make_tag(name=f"Sujet {n}", slug=f"sujet-{n}") for n in range(3)]
         cls.articles = [
-            make_article(slug="a", tags=cls.tags[:2]),
-            make_article(slug="b", tags=cls.tags[2:]),
-            make_article(slug="c"),
+            make_article(slug="a", tags=cls.tags[:2], published_at=yesterday()),
+            make_article(slug="b", tags=cls.tags[2:], published_at=yesterday() + HOUR),
+            make_article(slug="c", published_at=yesterday() + 2 * HOUR),
         ]
 
     def test_rows_are_those_of_the_queryset_for_each_id(self):
@@ -73,7 +77,7 @@ class CompiledQueryTests(TestCase):
 
     def test_an_id_that_is_not_a_parameter_is_refused(self):
         query = CompiledQuery(Tag, lambda article_id: Tag.objects.values_list("pk"))
-        with self.assertRaisesMessage(ValueError, "Every id must be a parameter"):
+        with self.assertRaisesMessage(ValueError, "Every value must be a parameter"):
             query.rows(self.articles[0].pk)
 
     def test_a_value_that_changes_between_calls_is_refused(self):
@@ -84,7 +88,7 @@ class CompiledQueryTests(TestCase):
                 Article.objects.published().filter(pk=article_id).values_list("slug")
             ),
         )
-        with self.assertRaisesMessage(ValueError, "Only the ids may change"):
+        with self.assertRaisesMessage(ValueError, "Only the values given may change"):
             query.rows(self.articles[0].pk)
         # A constant is compiled in.
         constant = CompiledQuery(
@@ -96,3 +100,25 @@ class CompiledQueryTests(TestCase):
         self.assertEqual(
             [tuple(row) for row in constant.rows(self.articles[0].pk)], [("sujet-1",)]
         )
+
+    def test_a_moment_given_as_a_value(self):
+        """The time is a value like the ids: what was published by then."""
+        query = CompiledQuery(
+            Article,
+            lambda now: (
+                Article.objects.published(now=now)
+                .order_by("slug")
+                .values_list("slug", flat=True)
+            ),
+        )
+        first, second, third = sorted(
+            self.articles, key=lambda article: article.published_at
+        )
+        for moment, expected in (
+            (first.published_at - timedelta(seconds=1), []),
+            (first.published_at, [first.slug]),
+            (third.published_at + timedelta(days=1), ["a", "b", "c"]),
+        ):
+            with self.subTest(moment=moment):
+                self.assertEqual([row[0] for row in query.rows(moment)], expected)
+        self.assertEqual(len(query.compiled), 1)
