@@ -110,8 +110,11 @@ class TagView(ArticleListView):
 class ArticleDetailView(PublicPageMixin, DetailView):
     context_object_name = "article"
 
-    def get_queryset(self):
-        return Article.objects.published().for_detail()
+    def get_object(self, queryset=None):
+        article = Article.objects.published_page(self.kwargs["slug"])
+        if article is None:
+            raise Http404
+        return article
 
     def get(self, request, *args, **kwargs):
         try:

@@ -13,16 +13,17 @@ from datetime import UTC, datetime, timedelta
 
 from django.db import connections, router
 
-# Stand for the values while compiling: no real row has a negative id, and
-# nothing was published in 1901.
+# Stand for the values while compiling: no real row has a negative id, no
+# slug holds a control character, and nothing was published in 1901.
 _FIRST_ID = -1_000_000_001
 _FIRST_MOMENT = datetime(1901, 1, 1, tzinfo=UTC)
 
 
 class CompiledQuery:
     """`build(*values, **shape)` returns a values_list() queryset of `model`;
-    the values are integers (primary keys) or aware datetimes (compared with
-    a DateTimeField) that only appear as parameters of the SQL. `shape` holds
+    the values are integers (primary keys), strings (a slug) or aware
+    datetimes (compared with a DateTimeField) that only appear as parameters
+    of the SQL. `shape` holds
     what changes the SQL itself (a LIMIT, an OFFSET): each shape is compiled
     once. Any other value the queryset holds (a status, say) is compiled in
     with it, so it must not change from one call to the next: compiling checks
@@ -38,7 +39,7 @@ class CompiledQuery:
         converted, as the ORM's values_list() gives them), from the database
         `using` (e.g. the one the ids were read from), else the router's."""
         using = using or router.db_for_read(self.model)
-        kinds = tuple(isinstance(value, datetime) for value in values)
+        kinds = tuple(_kind(value) for value in values)
         key = (using, kinds, tuple(sorted(shape.items())))
         compiled = self.compiled.get(key)
         if compiled is None:
@@ -48,7 +49,7 @@ class CompiledQuery:
         params = list(params)
         for position, index in slots:
             value = values[index]
-            if kinds[index]:
+            if kinds[index] is datetime:
                 value = connection.ops.adapt_datetimefield_value(value)
             params[position] = value
         with connection.cursor() as cursor:
@@ -83,12 +84,7 @@ class CompiledQuery:
 
     def _compile_with(self, using, kinds, shape, first):
         adapt = connections[using].ops.adapt_datetimefield_value
-        placeholders = [
-            _FIRST_MOMENT + timedelta(days=first + n)
-            if moment
-            else _FIRST_ID - first - n
-            for n, moment in enumerate(kinds)
-        ]
+        placeholders = [_placeholder(kind, first + n) for n, kind in enumerate(kinds)]
         queryset = self.build(*placeholders, **shape)
         if queryset.model is not self.model:
             raise ValueError(f"{queryset.model} is not {self.model}")
@@ -96,8 +92,8 @@ class CompiledQuery:
         sql, params = compiler.as_sql()
         # Each placeholder as it appears among the parameters.
         stand_ins = [
-            adapt(value) if moment else value
-            for value, moment in zip(placeholders, kinds, strict=True)
+            adapt(value) if kind is datetime else value
+            for value, kind in zip(placeholders, kinds, strict=True)
         ]
         slots = [
             (position, stand_ins.index(param))
@@ -109,6 +105,21 @@ class CompiledQuery:
         columns = [expression for expression, _sql, _alias in compiler.select]
         converters = list(compiler.get_converters(columns).items())
         return sql, tuple(params), slots, converters
+
+
+def _kind(value):
+    for kind in (datetime, int, str):
+        if isinstance(value, kind) and not isinstance(value, bool):
+            return kind
+    raise TypeError(f"Not an id, a string or a datetime: {value!r}")
+
+
+def _placeholder(kind, n):
+    if kind is datetime:
+        return _FIRST_MOMENT + timedelta(days=n)
+    if kind is str:
+        return f"\x1fomag-placeholder-{n}"
+    return _FIRST_ID - n
 
 
 def _fixed(params, slots):

@@ -122,3 +122,15 @@ class CompiledQueryTests(TestCase):
             with self.subTest(moment=moment):
                 self.assertEqual([row[0] for row in query.rows(moment)], expected)
         self.assertEqual(len(query.compiled), 1)
+
+    def test_a_string_given_as_a_value(self):
+        query = CompiledQuery(
+            Article, lambda slug: Article.objects.filter(slug=slug).values_list("pk")
+        )
+        for article in self.articles:
+            self.assertEqual(
+                [tuple(r) for r in query.rows(article.slug)], [(article.pk,)]
+            )
+        self.assertEqual(query.rows("nothing-here"), [])
+        with self.assertRaises(TypeError):
+            query.rows(1.5)
