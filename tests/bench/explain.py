@@ -5,18 +5,12 @@ articles or comments tables. Exit status 1 when one is found.
     DATABASE_URL=postgres://… python tests/bench/explain.py [--verbose]
 """
 
-import os
 import re
 import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "omag.settings")
-os.environ.setdefault("PAGE_CACHE", "false")
+from inprocess import setup
 
-import django  # noqa: E402
-
-django.setup()
+setup(page_cache=False)
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -60,6 +54,10 @@ def main(verbose=False):
         with CaptureQueriesContext(connection) as ctx:
             status = client.get(url).status_code
         print(f"{name:18} {url:50} {status} {len(ctx.captured_queries)} queries")
+        if status != 200:
+            # A redirect or an error page runs none of the page's queries.
+            bad.append((name, f"answered {status}"))
+            continue
         for query in ctx.captured_queries:
             sql = query["sql"]
             if not sql.lstrip().upper().startswith("SELECT"):
@@ -76,7 +74,9 @@ def main(verbose=False):
             if seq:
                 bad.append((name, sql))
     if bad:
-        print(f"\n{len(bad)} queries scan a whole table of articles or comments.")
+        print(f"\n{len(bad)} pages did not answer 200 or scan a whole table:")
+        for name, what in bad:
+            print(f"  {name}: {what[:120]}")
         return 1
     print("\nNo reader page scans the articles or comments tables sequentially.")
     return 0
