@@ -607,16 +607,12 @@ class Article(models.Model):
         )
 
     def authors_in_order(self):
-        """Authors as fetched by ArticleQuerySet.for_detail(), or bylines as
-        prefetched by with_bylines() (or by a plain prefetch of "bylines", as
-        the admin does)."""
+        """Authors as with_bylines() and the article page fetch them
+        (add_bylines()), else from the bylines (prefetched by the admin)."""
         authors = getattr(self, "byline_authors", None)
         if authors is not None:
             return list(authors)
-        bylines = getattr(self, "ordered_bylines", None)
-        if bylines is None:
-            bylines = self.bylines.all()
-        return [byline.author for byline in bylines]
+        return [byline.author for byline in self.bylines.all()]
 
     @property
     def shows_update(self) -> bool:
