@@ -173,7 +173,9 @@ def add_page_lists(article, *, using) -> None:
         ],
     )
     article.related_picks = [
-        related_from_row(using, row)
+        with_section_from_row(
+            using, row, RELATED_ARTICLE_COLUMNS, RELATED_SECTION_COLUMNS
+        )
         for row in RELATED_PICKS.rows(article.pk, using=using)
     ]
     keep_fetched(
@@ -353,9 +355,9 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
         rows = PUBLISHED_ARTICLE.rows(slug, now or timezone.now(), using=using)
         if not rows:
             return None
-        split = len(PAGE_ARTICLE_COLUMNS)
-        article = self.model.from_db(using, PAGE_ARTICLE_COLUMNS, rows[0][:split])
-        article.section = Section.from_db(using, PAGE_SECTION_COLUMNS, rows[0][split:])
+        article = with_section_from_row(
+            using, rows[0], PAGE_ARTICLE_COLUMNS, PAGE_SECTION_COLUMNS
+        )
         add_bylines([article], using=using)
         add_page_lists(article, using=using)
         return article
@@ -882,11 +884,12 @@ RELATED_PICKS = CompiledQuery(
 )
 
 
-def related_from_row(using, row):
-    """A related article (and its section) from a row of RELATED_PICKS."""
-    split = len(RELATED_ARTICLE_COLUMNS)
-    article = Article.from_db(using, RELATED_ARTICLE_COLUMNS, row[:split])
-    article.section = Section.from_db(using, RELATED_SECTION_COLUMNS, row[split:])
+def with_section_from_row(using, row, article_columns, section_columns):
+    """An article and its section from a row of the article's columns
+    followed by the section's (RELATED_PICKS, PUBLISHED_ARTICLE)."""
+    split = len(article_columns)
+    article = Article.from_db(using, article_columns, row[:split])
+    article.section = Section.from_db(using, section_columns, row[split:])
     return article
 
 
