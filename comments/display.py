@@ -1,5 +1,4 @@
-"""A comment's markup (comments/includes/comment.html), rendered once; and
-the list of a page's comments (comments/includes/comment_list.html) likewise.
+"""A comment's markup (comments/includes/comment.html), rendered once.
 
 The article page shows a hundred comments on every render not served from
 the page cache. A comment's markup depends only on the comment and on a few
@@ -14,7 +13,7 @@ from django.template import Context
 from django.template.loader import get_template
 from django.utils import dateformat
 from django.utils.formats import get_format
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 from django.utils.timezone import get_current_timezone, is_aware, localtime
 from django.utils.translation import get_language
 
@@ -32,23 +31,25 @@ ROW_FIELDS = (
 )
 
 
+def render_settings() -> tuple:
+    """What a comment's markup depends on besides the comment: the template
+    itself (a new one, edited or with other settings, renders anew), the
+    language (its text is translated), the time zone and the date format."""
+    return (
+        get_template("comments/includes/comment.html").template,
+        get_language(),
+        get_current_timezone(),
+        get_format("SHORT_DATETIME_FORMAT"),
+    )
+
+
 def add_markup(rows, *, mine=False, can_reply=False, reply_url="") -> list:
     """Each row (with ROW_FIELDS), and each of its "replies" if it has some,
     given its comment's HTML under "html". `mine`: shown to their author,
     awaiting moderation; `can_reply`: threads get a "Répondre" link to
     `reply_url`."""
     rows = list(rows)
-    render = (
-        # The template itself: a new one (edited, or other settings) renders
-        # anew. The language: the template's text is translated.
-        get_template("comments/includes/comment.html").template,
-        get_language(),
-        get_current_timezone(),
-        get_format("SHORT_DATETIME_FORMAT"),
-        mine,
-        can_reply,
-        reply_url,
-    )
+    render = (*render_settings(), mine, can_reply, reply_url)
     for row in rows:
         for comment in (row, *row.get("replies", ())):
             comment["html"] = _markup(
@@ -92,28 +93,6 @@ def _markup(render, pk, parent_id, name, from_newsroom, text, is_html, created_a
         "reply_url": reply_url,
     }
     return template.render(Context(context))
-
-
-def comment_list(threads) -> SafeString:
-    """comments/includes/comment_list.html for these threads (rows from
-    add_markup()), rendered once per process and page of comments: its loops
-    cost more than the comments' markup, which is looked up. The key is what
-    the list shows, each comment's HTML in its place: a comment approved,
-    removed or edited renders the list anew."""
-    return _comment_list(
-        get_template("comments/includes/comment_list.html").template,
-        tuple(
-            (thread["html"], tuple(reply["html"] for reply in thread["replies"]))
-            for thread in threads
-        ),
-    )
-
-
-# About 100 KB each for 100 comments (the list, and their HTML in the key):
-# 16 article pages in two languages, 3 MB.
-@lru_cache(maxsize=32)
-def _comment_list(template, threads) -> SafeString:
-    return template.render(Context({"threads": threads}))
 
 
 def blank_form_fields() -> str:

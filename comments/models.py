@@ -1,7 +1,16 @@
 from django.conf import settings
-from django.db import models
-from django.db.models import Case, Count, IntegerField, Q, Value, When
-from django.db.models.functions import Coalesce
+from django.db import connections, models
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    Q,
+    StringAgg,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, JSONArray
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +18,12 @@ from omag.sql import CompiledQuery
 
 from .display import ROW_FIELDS
 from .text import comment_html, shown_html
+
+
+def shown_columns():
+    """A comment's ROW_FIELDS as one text (a JSON array: two different
+    comments never give the same text)."""
+    return Cast(JSONArray(*ROW_FIELDS), TextField())
 
 
 class CommentQuerySet(models.QuerySet):
@@ -47,17 +62,32 @@ class CommentQuerySet(models.QuerySet):
             .values_list(*ROW_FIELDS)
         )
 
-    def approved_counts(self):
-        """How many approved comments, and how many threads, per article:
-        (total, threads) rows."""
+    def page_summary(self, *, offset: int, limit: int):
+        """How many approved comments there are and how many threads, per
+        article, and everything the comments of page_of_threads() show, as
+        one text: (total, threads, shown) rows. `shown` tells apart any two
+        states of the page, so it can key the page's markup."""
+        threads = self.threads()[offset : offset + limit]
+        # In a set order where the database can (SQLite before 3.44 cannot,
+        # but reads them in index order): the same comments, the same text,
+        # however PostgreSQL moved their rows.
+        ordered = connections[self.db].features.supports_aggregate_order_by_clause
         return (
             self.approved()
             .order_by()
+            .alias(thread=Coalesce("parent_id", "pk"))
             .values("article_id")
             .annotate(
-                total=Count("pk"), threads=Count("pk", filter=Q(parent__isnull=True))
+                total=Count("pk"),
+                threads=Count("pk", filter=Q(parent__isnull=True)),
+                shown=StringAgg(
+                    shown_columns(),
+                    delimiter=Value("\n"),
+                    filter=Q(thread__in=threads.values("pk")),
+                    order_by="pk" if ordered else None,
+                ),
             )
-            .values_list("total", "threads")
+            .values_list("total", "threads", "shown")
         )
 
     def by_email(self, email: str):
@@ -79,12 +109,13 @@ class CommentManager(models.Manager.from_queryset(CommentQuerySet)):
     """The two questions every article page asks (comment_block), each
     compiled to SQL once per process (omag.sql.CompiledQuery)."""
 
-    def counts(self, article) -> dict:
-        """How many approved comments the article has, and how many threads,
+    def page_summary(self, article, *, offset: int, limit: int) -> tuple:
+        """(total, threads, shown) of the article's approved comments and of
+        its page of threads from `offset` (CommentQuerySet.page_summary()),
         in one query."""
-        rows = ARTICLE_COUNTS.rows(article.pk)
-        total, threads = rows[0] if rows else (0, 0)
-        return {"total": total, "threads": threads}
+        rows = PAGE_SUMMARY.rows(article.pk, offset=offset, limit=limit)
+        total, threads, shown = rows[0] if rows else (0, 0, "")
+        return total, threads, shown or ""
 
     def threads_with_replies(self, article, *, offset: int, limit: int) -> list[dict]:
         """The article's page_of_threads() in one query, as dicts of
@@ -271,9 +302,11 @@ class ModerationWord(models.Model):
         return self.word
 
 
-ARTICLE_COUNTS = CompiledQuery(
+PAGE_SUMMARY = CompiledQuery(
     Comment,
-    lambda article_id: Comment.objects.filter(article_id=article_id).approved_counts(),
+    lambda article_id, *, offset, limit: Comment.objects.filter(
+        article_id=article_id
+    ).page_summary(offset=offset, limit=limit),
 )
 PAGE_OF_THREADS = CompiledQuery(
     Comment,

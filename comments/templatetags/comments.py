@@ -1,9 +1,11 @@
 from django import template
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.template import Context
+from django.template.loader import get_template
 from django.urls import reverse
 
-from ..display import add_markup, blank_form_fields, comment_list
+from ..display import add_markup, blank_form_fields, render_settings
 from ..models import Comment
 from ..moderation import comments_closed_reason
 from ..text import comment_html
@@ -12,19 +14,75 @@ register = template.Library()
 
 PAGE_PARAM = "commentaires"
 
+# The block's markup by everything it shows (comment_block() below), emptied
+# when full: about 100 KB each with 100 comments, key included.
+BLOCK_MARKUP = {}
+BLOCK_MARKUP_MAX = 32
 
-@register.inclusion_tag("comments/comment_block.html", takes_context=True)
+
+@register.simple_tag(takes_context=True)
 def comment_block(context, article):
-    """Approved comments of the article (paginated threads), their count and
-    the comment form, in two queries whatever the number of comments. The
-    same for every reader: comments.js adds what is theirs after load."""
+    """comments/comment_block.html: the article's approved comments (a page of
+    threads with their replies), their count and the comment form. The same
+    for every reader: comments.js adds what is theirs after load.
+
+    One query tells the counts and everything the page's comments show
+    (Comment.objects.page_summary()). The block is rendered once per process
+    for that and for the render's settings, then reused: a page whose
+    comments did not change costs that query and a look-up. A comment
+    approved, removed or edited changes the summary, so the block is read
+    and rendered anew."""
     request = context.get("request")
-    counts = Comment.objects.counts(article)
-    # What is paginated: the threads' positions, their number being known.
-    paginator = Paginator(range(counts["threads"]), settings.COMMENTS_PER_PAGE)
-    page = paginator.get_page(request.GET.get(PAGE_PARAM) if request else None)
+    requested = request.GET.get(PAGE_PARAM) if request else None
+    per_page = settings.COMMENTS_PER_PAGE
+    offset = _requested_offset(requested, per_page)
+    summary = Comment.objects.page_summary(article, offset=offset, limit=per_page)
+    page = Paginator(range(summary[1]), per_page).get_page(requested)
+    if page.object_list.start != offset:  # past the last page: the last one
+        offset = page.object_list.start
+        summary = Comment.objects.page_summary(article, offset=offset, limit=per_page)
+    closed_reason = str(comments_closed_reason(article))
+    block = get_template("comments/comment_block.html").template
+    key = (
+        block,
+        get_template("comments/includes/comment_list.html").template,
+        render_settings(),
+        article.pk,
+        article.slug,
+        closed_reason,
+        per_page,
+        page.number,
+        summary,
+    )
+    markup = BLOCK_MARKUP.get(key)
+    if markup is None:
+        markup = _render_block(block, article, page, summary[0], closed_reason)
+        # Kept only if the comments did not change while they were read: the
+        # markup is then the summary's.
+        if not page.object_list or summary == Comment.objects.page_summary(
+            article, offset=offset, limit=per_page
+        ):
+            if len(BLOCK_MARKUP) >= BLOCK_MARKUP_MAX:
+                BLOCK_MARKUP.clear()
+            BLOCK_MARKUP[key] = markup
+    return markup
+
+
+def _requested_offset(requested, per_page: int) -> int:
+    """The first thread of the page asked for, if it exists (else the
+    paginator picks another page, and the summary is read again)."""
+    if (
+        requested
+        and requested.isascii()
+        and requested.isdigit()
+        and len(requested) < 10
+    ):
+        return max(int(requested) - 1, 0) * per_page
+    return 0
+
+
+def _render_block(block, article, page, total: int, closed_reason: str):
     positions = page.object_list
-    closed_reason = comments_closed_reason(article)
     threads = add_markup(
         Comment.objects.threads_with_replies(
             article, offset=positions.start, limit=len(positions)
@@ -32,15 +90,22 @@ def comment_block(context, article):
         can_reply=not closed_reason,
         reply_url=reverse("comments:form", args=[article.slug]),
     )
-    return {
-        "article": article,
-        "total": counts["total"],
-        "page_obj": page,
-        "comment_list": comment_list(threads),
-        "page_param": PAGE_PARAM,
-        "closed_reason": closed_reason,
-        "form_fields": None if closed_reason else blank_form_fields(),
-    }
+    return block.render(
+        Context(
+            {
+                "slug": article.slug,
+                "total": total,
+                "page_obj": page,
+                "threads": [
+                    (thread["html"], [reply["html"] for reply in thread["replies"]])
+                    for thread in threads
+                ],
+                "page_param": PAGE_PARAM,
+                "closed_reason": closed_reason,
+                "form_fields": None if closed_reason else blank_form_fields(),
+            }
+        )
+    )
 
 
 @register.filter

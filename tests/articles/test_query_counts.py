@@ -8,9 +8,9 @@ articles, authors, tags and related links. Budgets (anonymous reader):
 - section page: 4 (the sections, for the nav and the subject among them;
   page, bylines, next scheduled publication)
 - article page: 9 (article+section, bylines, tags, related picks,
-  corrections, top-up, section nav, next scheduled publication, comment
-  count; one more when there are comments, whatever their number: see
-  tests/comments)
+  corrections, top-up, section nav, next scheduled publication, comments'
+  summary; two more when there are comments and their block is rendered
+  anew, whatever their number: see tests/comments)
 
 and 0 when the page comes from the page cache.
 """

@@ -17,7 +17,8 @@ from django.test import Client  # noqa: E402
 from django.test.utils import override_settings  # noqa: E402
 
 from articles.templatetags.articles import TEASER_MARKUP  # noqa: E402
-from comments.display import _comment_list, _markup  # noqa: E402
+from comments.display import _markup  # noqa: E402
+from comments.templatetags.comments import BLOCK_MARKUP  # noqa: E402
 
 PAGES = {
     "article": "/article/bench-article/",
@@ -63,7 +64,7 @@ def main():
 
 def forget_comments():
     _markup.cache_clear()
-    _comment_list.cache_clear()
+    BLOCK_MARKUP.clear()
 
 
 def static_url(name):

@@ -1,15 +1,19 @@
 from datetime import UTC, datetime
+from unittest import mock
 
+from django.contrib.auth.models import User
+from django.db import connection
 from django.template import Context, Template
 from django.template.loader import render_to_string
 from django.test import TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
-from comments.display import ROW_FIELDS, _comment_list, blank_form_fields, comment_list
+from comments.display import ROW_FIELDS, blank_form_fields
 from comments.forms import CommentForm
 from comments.models import Comment
-from comments.templatetags.comments import comment_text
+from comments.templatetags.comments import BLOCK_MARKUP, comment_text
 from tests.factories import make_article, make_author, make_tag
 
 from .factories import make_comment
@@ -168,19 +172,59 @@ class ThreadRowsTests(TestCase):
         )
         cls.threads = threads
 
-    def test_counts(self):
-        """The approved comments (replies under a held thread too) and the
-        approved threads."""
+    def test_page_summary(self):
+        """The approved comments (replies under a held thread too), the
+        approved threads, and what the page's comments show, in one query."""
         with self.assertNumQueries(1):
-            counts = Comment.objects.counts(self.article)
-        self.assertEqual(counts, {"total": 11, "threads": 6})
+            total, threads, shown = Comment.objects.page_summary(
+                self.article, offset=0, limit=50
+            )
+        self.assertEqual((total, threads), (11, 6))
         self.assertEqual(
-            list(Comment.objects.filter(article=self.article).approved_counts()),
-            [(11, 6)],
+            list(
+                Comment.objects.filter(article=self.article).page_summary(
+                    offset=0, limit=50
+                )
+            ),
+            [(total, threads, shown)],
         )
         self.assertEqual(
-            Comment.objects.counts(make_article()), {"total": 0, "threads": 0}
+            Comment.objects.page_summary(make_article(), offset=0, limit=50),
+            (0, 0, ""),
         )
+        self.assertEqual(
+            Comment.objects.page_summary(self.article, offset=6, limit=50),
+            (11, 6, ""),
+        )
+
+    def test_the_summary_follows_what_the_page_shows(self):
+        """Any change to what a comment of the page shows changes the
+        summary; a change to what it does not show, or to another page,
+        does not."""
+        first = self.threads[0]
+
+        def summary():
+            return Comment.objects.page_summary(self.article, offset=0, limit=2)
+
+        before = summary()
+        comments = Comment.objects.filter(pk=first.pk)
+        comments.update(email="autre@example.org")
+        Comment.objects.filter(pk=self.threads[4].pk).update(name="Page 3")
+        self.assertEqual(summary(), before)
+        for change in [
+            {"name": "Autre nom"},
+            {"body": "Autre texte"},
+            {"body_html": "<p>Autre</p>"},
+            {"created_at": datetime(2026, 1, 1, tzinfo=UTC)},
+            {"staff_author": User.objects.create_user("redac")},
+        ]:
+            with self.subTest(change=change):
+                comments.update(**change)
+                self.assertNotEqual(summary(), before)
+                before = summary()
+        reply = Comment.objects.filter(parent=first).first()
+        Comment.objects.filter(pk=reply.pk).update(status=Comment.Status.SPAM)
+        self.assertNotEqual(summary(), before)
 
     def test_threads_with_replies(self):
         with self.assertNumQueries(1):
@@ -237,9 +281,10 @@ class ThreadRowsTests(TestCase):
             )
 
 
-class CommentListTests(TestCase):
-    """The list of a page's comments is rendered once per process and set of
-    comments (comments.display.comment_list)."""
+@override_settings(PAGE_CACHE_ENABLED=False)
+class KeptBlockTests(TestCase):
+    """The comment block is rendered once per process for each state of its
+    page of comments (comments.templatetags.comments.BLOCK_MARKUP)."""
 
     # The loops comment_block.html had.
     LOOPS = Template(
@@ -250,7 +295,7 @@ class CommentListTests(TestCase):
         "\n      </ol>{% endif %}\n    </li>{% endfor %}\n  </ol>"
     )
 
-    def test_as_the_loops_wrote_it_first_time_and_after(self):
+    def test_the_list_as_the_loops_wrote_it(self):
         reply = {"html": mark_safe("<p>reply</p>")}
         for threads in [
             [],
@@ -261,33 +306,37 @@ class CommentListTests(TestCase):
             ],
         ]:
             with self.subTest(threads=len(threads)):
-                expected = self.LOOPS.render(Context({"threads": threads}))
-                _comment_list.cache_clear()
-                self.assertEqual(comment_list(threads), expected)
-                self.assertEqual(comment_list(threads), expected)
-                self.assertEqual(_comment_list.cache_info().hits, 1)
+                pairs = [
+                    (thread["html"], [r["html"] for r in thread["replies"]])
+                    for thread in threads
+                ]
+                self.assertEqual(
+                    render_to_string(
+                        "comments/includes/comment_list.html", {"threads": pairs}
+                    ),
+                    self.LOOPS.render(Context({"threads": threads})),
+                )
 
-    def test_keyed_on_the_comments_and_their_places(self):
-        a, b = mark_safe("<p>a</p>"), mark_safe("<p>b</p>")
-        shown = [
-            [{"html": a, "replies": [{"html": b}]}],
-            [{"html": a, "replies": []}, {"html": b, "replies": []}],
-            [{"html": b, "replies": [{"html": a}]}],
-            [{"html": a, "replies": []}],
-        ]
-        _comment_list.cache_clear()
-        for threads in shown:
-            self.assertEqual(
-                comment_list(threads),
-                self.LOOPS.render(Context({"threads": threads})),
-            )
-        self.assertEqual(_comment_list.cache_info().hits, 0)
+    def test_rendered_once_then_one_query(self):
+        """A page whose comments did not change costs the summary alone; read
+        and rendered anew, it is the same page."""
+        article = make_article()
+        thread = make_comment(article, body="Premier avis.")
+        make_comment(article, parent=thread, body="Une réponse.")
+        url = article.get_absolute_url()
+        BLOCK_MARKUP.clear()
+        with CaptureQueriesContext(connection) as cold:
+            first = self.client.get(url).content
+        with CaptureQueriesContext(connection) as warm:
+            self.assertEqual(self.client.get(url).content, first)
+        # The page of threads, and the summary read again to keep the block.
+        self.assertEqual(len(cold), len(warm) + 2)
+        BLOCK_MARKUP.clear()
+        self.assertEqual(self.client.get(url).content, first)
 
-    @override_settings(PAGE_CACHE_ENABLED=False)
     def test_the_page_follows_its_comments(self):
-        """A comment approved or removed behind the page's back (no signal,
-        no page cache) shows or goes at the next render; a page rendered
-        anew from nothing is the same as one from the kept lists."""
+        """A comment approved, edited or removed behind the page's back (no
+        signal, no page cache) shows, changes or goes at the next render."""
         article = make_article()
         thread = make_comment(article, body="Premier avis.")
         pending = make_comment(
@@ -299,14 +348,59 @@ class CommentListTests(TestCase):
         response = self.client.get(url)
         self.assertContains(response, '<ol class="comment-replies">')
         self.assertContains(response, "Réponse.")
-        kept = response.content
-        _comment_list.cache_clear()
-        self.assertEqual(self.client.get(url).content, kept)
+        self.assertContains(response, "2 commentaires")
+        Comment.objects.filter(pk=pending.pk).update(name="Nom changé")
+        self.assertContains(self.client.get(url), "Nom changé")
         Comment.objects.filter(pk=pending.pk).delete()
         response = self.client.get(url)
         self.assertNotContains(response, "Réponse.")
         self.assertNotContains(response, '<ol class="comment-replies">')
         self.assertContains(response, "Premier avis.")
+        self.assertContains(response, "1 commentaire<")
+
+    def test_not_kept_when_the_comments_change_while_read(self):
+        """A reply approved between the summary and the rows: the block shown
+        has it, and is not kept under the older summary."""
+        article = make_article()
+        thread = make_comment(article, body="Premier avis.")
+        late = make_comment(
+            article, parent=thread, status=Comment.Status.PENDING, body="Tardif."
+        )
+        read = Comment.objects.threads_with_replies
+
+        def approve_then_read(*args, **kwargs):
+            Comment.objects.filter(pk=late.pk).update(status="approved")
+            return read(*args, **kwargs)
+
+        BLOCK_MARKUP.clear()
+        with mock.patch.object(
+            Comment.objects, "threads_with_replies", approve_then_read
+        ):
+            response = self.client.get(article.get_absolute_url())
+        self.assertContains(response, "Tardif.")
+        self.assertEqual(BLOCK_MARKUP, {})
+        response = self.client.get(article.get_absolute_url())
+        self.assertContains(response, "Tardif.")
+        self.assertContains(response, "2 commentaires")
+        self.assertEqual(len(BLOCK_MARKUP), 1)
+
+    @override_settings(COMMENTS_PER_PAGE=1)
+    def test_pages_past_the_last_show_the_last(self):
+        article = make_article()
+        make_comment(article, body="Premier avis.")
+        make_comment(article, body="Second avis.")
+        url = article.get_absolute_url()
+        for asked in ["2", "3", "99999999999", "0", "-1"]:
+            with self.subTest(asked=asked):
+                response = self.client.get(url, {"commentaires": asked})
+                self.assertContains(response, "Second avis.")
+                self.assertNotContains(response, "Premier avis.")
+                self.assertContains(response, "Page 2 sur 2")
+        for asked in ["1", "x", "1.5", "١"]:
+            with self.subTest(asked=asked):
+                response = self.client.get(url, {"commentaires": asked})
+                self.assertContains(response, "Premier avis.")
+                self.assertContains(response, "Page 1 sur 2")
 
 
 @override_settings(PAGE_CACHE_ENABLED=False)
@@ -333,8 +427,6 @@ class CommentMarkupTests(TestCase):
         self.assertContains(response, "2026-07-15T00:05:00+0200")
 
     def test_newsroom_badge_and_reply_links(self):
-        from django.contrib.auth.models import User
-
         journalist = User.objects.create_user("journaliste", is_staff=True)
         article = make_article()
         thread = make_comment(article, name="Rédac", staff_author=journalist)
@@ -407,18 +499,24 @@ class ArticlePageQueryCountTests(TestCase):
     def test_query_count_with_200_comments(self):
         """With 200 comments (threads and replies) the article page runs the
         same number of queries as with two: the article page's eight (see
-        tests/articles/test_query_counts.py), the count, and the page's
-        threads with their replies."""
-        with self.assertNumQueries(10):
-            response = self.client.get(self.article.get_absolute_url())
+        tests/articles/test_query_counts.py) and the comments' summary; when
+        the comment block is rendered anew, the page's threads with their
+        replies and the summary again (see KeptBlockTests)."""
+        url = self.article.get_absolute_url()
+        with self.assertNumQueries(11):
+            response = self.client.get(url)
         self.assertEqual(response.status_code, 200)
+        with self.assertNumQueries(9):
+            self.client.get(url)
         threads = [make_comment(self.article) for _ in range(100)]
         for thread in threads[:98]:
             make_comment(self.article, parent=thread)
         self.assertEqual(Comment.objects.approved().count(), 200)
-        with self.assertNumQueries(10):
-            response = self.client.get(self.article.get_absolute_url())
+        with self.assertNumQueries(11):
+            response = self.client.get(url)
         self.assertContains(response, "200 commentaires")
+        with self.assertNumQueries(9):
+            self.client.get(url)
 
 
 class EnglishPageTests(TestCase):
@@ -434,8 +532,6 @@ class CommentApprovalPurgesCacheTests(TestCase):
     def test_approving_shows_the_comment_on_the_cached_page(self):
         """The page cache keeps the article page until a comment under it is
         approved; then both languages render again."""
-        from django.contrib.auth.models import User
-
         from comments.services import comment_approve
 
         article = make_article()
