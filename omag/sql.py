@@ -11,6 +11,7 @@ and reads the rows as the ORM would (its value converters applied)."""
 
 from datetime import UTC, datetime, timedelta
 
+from django.conf import settings
 from django.db import connections, router
 
 # Stand for the values while compiling: no real row has a negative id, no
@@ -52,7 +53,7 @@ class CompiledQuery:
             if kinds[index] is datetime:
                 value = connection.ops.adapt_datetimefield_value(value)
             params[position] = value
-        with connection.cursor() as cursor:
+        with _cursor(connection) as cursor:
             cursor.execute(sql, params)
             rows = cursor.fetchall()
         if not converters:
@@ -105,6 +106,27 @@ class CompiledQuery:
         columns = [expression for expression, _sql, _alias in compiler.select]
         converters = list(compiler.get_converters(columns).items())
         return sql, tuple(params), slots, converters
+
+
+def _cursor(connection):
+    """On PostgreSQL (settings.DATABASE_PREPARED_STATEMENTS), a cursor that
+    binds the values on the server: the statement is then prepared once per
+    connection, and PostgreSQL skips parsing and planning it on every page,
+    which costs it more than running these small queries. Django's own
+    cursors bind on the client and are never prepared."""
+    if connection.vendor != "postgresql" or not settings.DATABASE_PREPARED_STATEMENTS:
+        return connection.cursor()
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    with connection.wrap_database_errors:
+        cursor = ServerBindingCursor(connection.connection)
+    # As connection.cursor() wraps its own: logged when queries are.
+    if connection.queries_logged:
+        return connection.make_debug_cursor(cursor)
+    return connection.make_cursor(cursor)
 
 
 def _kind(value):

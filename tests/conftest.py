@@ -41,3 +41,15 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
         "replica",
         {**settings.DATABASES["default"], "TEST": {"MIRROR": "default"}},
     )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _json_support_known(django_db_setup, django_db_blocker):
+    """Django asks SQLite once per connection whether it has JSON functions,
+    with a query, the first time a query uses them (the comments' summary):
+    asked here, not inside a test that counts its queries."""
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        for connection in connections.all():
+            connection.features.supports_json_field  # noqa: B018

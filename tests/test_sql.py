@@ -1,6 +1,8 @@
 from datetime import timedelta
+from unittest import skipUnless
 
-from django.test import TestCase
+from django.db import connection
+from django.test import TestCase, override_settings
 
 from articles.models import Article, Tag
 from omag.sql import CompiledQuery
@@ -134,3 +136,41 @@ class CompiledQueryTests(TestCase):
         self.assertEqual(query.rows("nothing-here"), [])
         with self.assertRaises(TypeError):
             query.rows(1.5)
+
+
+@skipUnless(connection.vendor == "postgresql", "prepared statements: PostgreSQL")
+class PreparedStatementTests(TestCase):
+    """On PostgreSQL a compiled query is prepared once per connection, so that
+    PostgreSQL plans it once; Django's own queries are not."""
+
+    def prepared(self):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return [statement for (statement,) in cursor.fetchall()]
+
+    def test_prepared_once_and_run_again(self):
+        query = CompiledQuery(
+            Article, lambda slug: Article.objects.filter(slug=slug).values_list("pk")
+        )
+        article = make_article(slug="prepare")
+        before = self.prepared()
+        for _ in range(3):
+            self.assertEqual(
+                [tuple(row) for row in query.rows("prepare")], [(article.pk,)]
+            )
+        self.assertEqual(query.rows("absent"), [])
+        new = [statement for statement in self.prepared() if statement not in before]
+        self.assertEqual(len(new), 1)
+        self.assertIn('"articles_article"."slug" = $1', new[0])
+        list(Article.objects.filter(slug="prepare").values_list("pk"))
+        self.assertEqual(len(self.prepared()), len(before) + 1)
+
+    @override_settings(DATABASE_PREPARED_STATEMENTS=False)
+    def test_not_prepared_when_turned_off(self):
+        query = CompiledQuery(
+            Article, lambda slug: Article.objects.filter(slug=slug).values_list("pk")
+        )
+        before = self.prepared()
+        for _ in range(3):
+            self.assertEqual(query.rows("absent"), [])
+        self.assertEqual(self.prepared(), before)
