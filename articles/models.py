@@ -1,4 +1,5 @@
 import math
+from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
@@ -15,6 +16,14 @@ from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext_lazy as _
 
 from omag.sql import CompiledQuery
+
+
+# strip_tags() parses the whole body, and the article page counts its words on
+# every render: remembered per text (a changed body is another key), for the
+# articles being read.
+@lru_cache(maxsize=512)
+def count_words(html: str) -> int:
+    return len(strip_tags(html).split())
 
 
 def unique_slug(model, value: str, *, exclude_pk=None, max_length: int = 200) -> str:
@@ -594,7 +603,7 @@ class Article(models.Model):
     @cached_property
     def word_count(self) -> int:
         # Read several times per article page (reading time, structured data).
-        return len(strip_tags(self.body).split())
+        return count_words(self.body)
 
     @property
     def reading_minutes(self) -> int:
