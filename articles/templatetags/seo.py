@@ -4,11 +4,14 @@ pages already show. Nothing here runs a query of its own on an article page:
 it reads what ArticleQuerySet.for_detail() fetched."""
 
 import json
+from functools import lru_cache
 
 from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.urls import reverse, translate_url
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import get_script_prefix, reverse, translate_url
 from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -40,7 +43,37 @@ def iso(moment) -> str:
 def french_path(path: str) -> str:
     """The French (default language) address of a page: the content is French
     whatever the interface language, so /en/… pages point there."""
+    # resolve() reads the active language (the /en/ prefix) and reverse() the
+    # script prefix: both are in the key.
+    return _french_path(path, translation.get_language(), get_script_prefix())
+
+
+# Resolving and reversing the path costs more than the rest of the page's
+# metadata: remembered per path (paths come from requests, hence the bound).
+@lru_cache(maxsize=1024)
+def _french_path(path, _language, _script_prefix):
     return translate_url(path, settings.LANGUAGE_CODE)
+
+
+def french_url(viewname: str, slug: str | None = None) -> str:
+    """The path of a view in French, whatever the interface language."""
+    return _french_url(viewname, slug, get_script_prefix())
+
+
+# A few reverse() per page (feeds, publisher, authors), each the same for
+# every request: remembered per view and slug.
+@lru_cache(maxsize=1024)
+def _french_url(viewname, slug, _script_prefix):
+    kwargs = {} if slug is None else {"slug": slug}
+    with translation.override(settings.LANGUAGE_CODE):
+        return reverse(viewname, kwargs=kwargs)
+
+
+@receiver(setting_changed)
+def forget_french_urls(*, setting, **kwargs):
+    if setting in ("ROOT_URLCONF", "LANGUAGE_CODE", "LANGUAGES"):
+        _french_path.cache_clear()
+        _french_url.cache_clear()
 
 
 @register.simple_tag(takes_context=True)
@@ -73,33 +106,26 @@ def canonical_link(context):
 
 def feed_urls(subject=None) -> list[tuple[str, str, str]]:
     """(type, title, url) of the RSS and Atom feeds of the site or a subject."""
-    with translation.override(settings.LANGUAGE_CODE):
-        if isinstance(subject, Section):
-            names, kwargs = (
-                ("section_feed_rss", "section_feed_atom"),
-                {"slug": subject.slug},
-            )
-            label = f"{settings.SITE_NAME} — {subject.name}"
-        elif isinstance(subject, Author):
-            names, kwargs = (
-                ("author_feed_rss", "author_feed_atom"),
-                {"slug": subject.slug},
-            )
-            label = f"{settings.SITE_NAME} — {subject.display_name}"
-        else:
-            names, kwargs, label = ("feed_rss", "feed_atom"), {}, settings.SITE_NAME
-        return [
-            (
-                "application/rss+xml",
-                f"{label} (RSS)",
-                reverse(f"articles:{names[0]}", kwargs=kwargs),
-            ),
-            (
-                "application/atom+xml",
-                f"{label} (Atom)",
-                reverse(f"articles:{names[1]}", kwargs=kwargs),
-            ),
-        ]
+    if isinstance(subject, Section):
+        names, slug = ("section_feed_rss", "section_feed_atom"), subject.slug
+        label = f"{settings.SITE_NAME} — {subject.name}"
+    elif isinstance(subject, Author):
+        names, slug = ("author_feed_rss", "author_feed_atom"), subject.slug
+        label = f"{settings.SITE_NAME} — {subject.display_name}"
+    else:
+        names, slug, label = ("feed_rss", "feed_atom"), None, settings.SITE_NAME
+    return [
+        (
+            "application/rss+xml",
+            f"{label} (RSS)",
+            french_url(f"articles:{names[0]}", slug),
+        ),
+        (
+            "application/atom+xml",
+            f"{label} (Atom)",
+            french_url(f"articles:{names[1]}", slug),
+        ),
+    ]
 
 
 @register.simple_tag(takes_context=True)
@@ -177,26 +203,24 @@ def json_ld(data) -> str:
 
 
 def publisher(request) -> dict:
-    with translation.override(settings.LANGUAGE_CODE):
-        home = reverse("articles:home")
     return {
         "@type": "NewsMediaOrganization",
         "name": settings.SITE_NAME,
-        "url": absolute(request, home),
+        "url": absolute(request, french_url("articles:home")),
     }
 
 
 def article_structured_data(request, article, canonical: str) -> dict:
     """schema.org NewsArticle of an article, as Google News reads it."""
-    with translation.override(settings.LANGUAGE_CODE):
-        authors = [
-            {
-                "@type": "Person",
-                "name": author.display_name,
-                "url": absolute(request, author.get_absolute_url()),
-            }
-            for author in article.authors_in_order()
-        ]
+    authors = [
+        {
+            "@type": "Person",
+            "name": author.display_name,
+            # Author.get_absolute_url(), in French.
+            "url": absolute(request, french_url("articles:author", author.slug)),
+        }
+        for author in article.authors_in_order()
+    ]
     images = []
     social = social_image(request, article)
     if social:
@@ -245,8 +269,7 @@ def article_json_ld(context, article):
 def site_json_ld(context):
     """WebSite (with the search box search engines may show) and publisher."""
     request = context.get("request")
-    with translation.override(settings.LANGUAGE_CODE):
-        search_url = absolute(request, reverse("articles:search"))
+    search_url = absolute(request, french_url("articles:search"))
     organization = publisher(request)
     return json_ld(
         {

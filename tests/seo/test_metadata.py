@@ -6,12 +6,13 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.files.storage import default_storage
 from django.test import TestCase
-from django.urls import reverse
+from django.urls import reverse, set_script_prefix
 from django.utils import translation
 from django.utils.dateparse import parse_datetime
 from PIL import Image
 
-from articles.models import Article
+from articles.models import Article, count_words
+from articles.templatetags.seo import feed_urls, french_path, french_url
 from tests.factories import make_article, make_author, make_section, make_tag, now
 
 JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
@@ -200,6 +201,29 @@ class ArticleMetadataTests(TestCase):
             self.client.get(short.get_absolute_url()), "1 min de lecture"
         )
 
+    def test_word_count_follows_the_body(self):
+        """Counted words are remembered per body text: a new body is counted
+        anew, in the structured data and the reading time."""
+        (data,) = structured_data(self.client.get(self.url))
+        self.assertEqual(data["wordCount"], 700)
+        self.article.body = "<p>" + "mot " * 1000 + "</p>"
+        self.article.save()
+        response = self.client.get(self.url)
+        (data,) = structured_data(response)
+        self.assertEqual(data["wordCount"], 1000)
+        self.assertContains(response, "5 min de lecture")
+        self.assertEqual(count_words("<p>Deux <b>mots</b></p>"), 2)
+        self.assertEqual(count_words("<p>Trois <b>petits</b> mots</p>"), 3)
+
+    def test_json_ld_author_url_follows_the_slug(self):
+        author = self.authors[0]
+        author.slug = "claire-dumont-2"
+        author.save()
+        (data,) = structured_data(self.client.get(self.url))
+        self.assertEqual(
+            data["author"][0]["url"], "http://testserver/auteur/claire-dumont-2/"
+        )
+
     def test_article_page_query_count(self):
         """Metadata reads what the page already fetched: no extra query beyond
         the article page's budget (tests/articles/test_query_counts.py)."""
@@ -252,3 +276,50 @@ class ListingMetadataTests(TestCase):
             response,
             '<link rel="canonical" href="http://testserver/rubrique/culture/">',
         )
+
+
+class FrenchURLTests(TestCase):
+    """The French paths that metadata shows are remembered per process: each
+    is keyed on what it is worked out from."""
+
+    def tearDown(self):
+        translation.activate(settings.LANGUAGE_CODE)
+        set_script_prefix("/")
+
+    def test_french_path_of_each_path(self):
+        self.assertEqual(french_path("/rubrique/culture/"), "/rubrique/culture/")
+        self.assertEqual(french_path("/rubrique/monde/"), "/rubrique/monde/")
+
+    def test_french_path_depends_on_the_active_language(self):
+        """/en/… resolves only while English is active (its URL prefix)."""
+        with translation.override("en"):
+            self.assertEqual(french_path("/en/rubrique/monde/"), "/rubrique/monde/")
+        with translation.override("fr"):
+            self.assertEqual(french_path("/en/rubrique/monde/"), "/en/rubrique/monde/")
+
+    def test_french_url_of_each_view_and_slug(self):
+        self.assertEqual(french_url("articles:home"), "/")
+        self.assertEqual(french_url("articles:author", "a"), "/auteur/a/")
+        self.assertEqual(french_url("articles:author", "b"), "/auteur/b/")
+        self.assertEqual(french_url("articles:section", "b"), "/rubrique/b/")
+        with translation.override("en"):
+            self.assertEqual(french_url("articles:author", "a"), "/auteur/a/")
+
+    def test_script_prefix_is_in_the_key(self):
+        self.assertEqual(french_url("articles:home"), "/")
+        self.assertEqual(french_path("/rubrique/monde/"), "/rubrique/monde/")
+        set_script_prefix("/omag/")
+        self.assertEqual(french_url("articles:home"), "/omag/")
+        self.assertEqual(french_path("/rubrique/monde/"), "/omag/rubrique/monde/")
+
+    def test_feed_urls_of_each_subject(self):
+        culture = make_section(name="Culture", slug="culture")
+        monde = make_section(name="Monde", slug="monde")
+        self.assertEqual(
+            [url for _kind, _title, url in feed_urls(culture)],
+            ["/rubrique/culture/rss/", "/rubrique/culture/atom/"],
+        )
+        self.assertEqual(feed_urls(monde)[0][1], "Ô Magazine — Monde (RSS)")
+        self.assertEqual(feed_urls(monde)[0][2], "/rubrique/monde/rss/")
+        author = make_author(display_name="Claire Dumont", slug="claire-dumont")
+        self.assertEqual(feed_urls(author)[1][1], "Ô Magazine — Claire Dumont (Atom)")
