@@ -34,6 +34,17 @@ def absolute(request, url: str) -> str:
     return request.build_absolute_uri(url) if request else url
 
 
+def shortened(text: str, length: int) -> str:
+    """Truncator(text).chars(length): it walks the text character by character
+    and translates its ellipsis, so it is remembered per text and language."""
+    return _shortened(text, length, translation.get_language())
+
+
+@lru_cache(maxsize=1024)
+def _shortened(text, length, _language):
+    return Truncator(text).chars(length)
+
+
 def iso(moment) -> str:
     if not moment:
         return ""
@@ -163,7 +174,7 @@ def social_meta(context, title="", description="", type="website"):
         "locale": OG_LOCALES.get(translation.get_language(), "fr_FR"),
         "type": type,
         "title": title or settings.SITE_NAME,
-        "description": Truncator(" ".join(str(description).split())).chars(300)
+        "description": shortened(" ".join(str(description).split()), 300)
         or SITE_DESCRIPTION,
         "url": canonical_url(context),
     }
@@ -233,7 +244,7 @@ def article_structured_data(request, article, canonical: str) -> dict:
         "@type": "NewsArticle",
         "mainEntityOfPage": {"@type": "WebPage", "@id": canonical},
         "url": canonical,
-        "headline": Truncator(article.title).chars(110),
+        "headline": shortened(article.title, 110),
         "description": article.get_meta_description(),
         "datePublished": iso(article.published_at),
         "dateModified": iso(article.last_modified()),

@@ -12,7 +12,7 @@ from django.utils.dateparse import parse_datetime
 from PIL import Image
 
 from articles.models import Article, count_words
-from articles.templatetags.seo import feed_urls, french_path, french_url
+from articles.templatetags.seo import feed_urls, french_path, french_url, shortened
 from tests.factories import make_article, make_author, make_section, make_tag, now
 
 JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
@@ -74,6 +74,27 @@ class ArticleMetadataTests(TestCase):
             meta(response, "property", "og:description"),
             "Le retrait des troupes russes, expliqué.",
         )
+
+    def test_description_follows_the_standfirst(self):
+        """Descriptions are remembered per text: a new standfirst shows."""
+        self.article.standfirst = "Kyiv <em>salue</em> un   geste."
+        self.article.save()
+        response = self.client.get(self.url)
+        self.assertEqual(meta(response, "name", "description"), "Kyiv salue un geste.")
+        (data,) = structured_data(response)
+        self.assertEqual(data["description"], "Kyiv salue un geste.")
+
+    def test_headline_follows_the_title(self):
+        self.article.title = "Un titre bien trop long " * 6
+        self.article.save()
+        (data,) = structured_data(self.client.get(self.url))
+        self.assertEqual(len(data["headline"]), 110)
+        self.assertTrue(data["headline"].startswith("Un titre bien trop long"))
+        self.assertTrue(data["headline"].endswith("…"))
+        self.article.title = "Un titre court"
+        self.article.save()
+        (data,) = structured_data(self.client.get(self.url))
+        self.assertEqual(data["headline"], "Un titre court")
 
     def test_canonical_url_is_the_french_page(self):
         expected = f'<link rel="canonical" href="http://testserver{self.url}">'
@@ -311,6 +332,12 @@ class FrenchURLTests(TestCase):
         set_script_prefix("/omag/")
         self.assertEqual(french_url("articles:home"), "/omag/")
         self.assertEqual(french_path("/rubrique/monde/"), "/omag/rubrique/monde/")
+
+    def test_shortened_of_each_text_and_length(self):
+        self.assertEqual(shortened("Un titre court", 110), "Un titre court")
+        self.assertEqual(shortened("Un autre titre", 110), "Un autre titre")
+        self.assertEqual(shortened("Un autre titre", 5), "Un a…")
+        self.assertEqual(shortened("Un titre court", 5), "Un t…")
 
     def test_feed_urls_of_each_subject(self):
         culture = make_section(name="Culture", slug="culture")
