@@ -5,6 +5,7 @@ it reads what ArticleQuerySet.for_detail() fetched."""
 
 import json
 from functools import lru_cache
+from urllib.parse import urljoin, urlsplit
 
 from django import template
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.urls import get_script_prefix, reverse, translate_url
 from django.utils import timezone, translation
+from django.utils.encoding import iri_to_uri
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
@@ -30,8 +32,33 @@ OG_LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 JSON_SCRIPT_ESCAPES = (("<", "\\u003C"), (">", "\\u003E"), ("&", "\\u0026"))
 
 
-def absolute(request, url: str) -> str:
-    return request.build_absolute_uri(url) if request else url
+def page_origin(context) -> str:
+    """scheme://host of the page's request ("" without one), worked out once
+    per page: each absolute URL of its metadata starts with it."""
+    state = context.render_context.dicts[0]
+    if page_origin not in state:
+        request = context.get("request")
+        state[page_origin] = request.build_absolute_uri("/")[:-1] if request else ""
+    return state[page_origin]
+
+
+def absolute(origin: str, url: str) -> str:
+    return absolute_on(origin, url) if origin else url
+
+
+# What request.build_absolute_uri(url) answers on a request to `origin`, for
+# a path from the root or a full URL (the request's own path then plays no
+# part): the same few URLs on every page, remembered.
+@lru_cache(maxsize=1024)
+def absolute_on(origin: str, url: str) -> str:
+    bits = urlsplit(url)
+    if bits.scheme and bits.netloc:
+        return iri_to_uri(url)
+    path = bits.path
+    dots = "/./" in path or "/../" in path
+    if path.startswith("/") and not (bits.scheme or bits.netloc or dots):
+        return iri_to_uri(origin + url.removeprefix("//"))
+    return iri_to_uri(urljoin(origin + "/", url))
 
 
 def shortened(text: str, length: int) -> str:
@@ -48,7 +75,15 @@ def _shortened(text, length, _language):
 def iso(moment) -> str:
     if not moment:
         return ""
-    return timezone.localtime(moment).replace(microsecond=0).isoformat()
+    return _iso(moment, timezone.get_current_timezone())
+
+
+# localtime() and isoformat() of the same few dates on every article page.
+# (Aware datetimes are equal when they are the same instant, and the result
+# depends only on the instant and the time zone.)
+@lru_cache(maxsize=1024)
+def _iso(moment, zone):
+    return timezone.localtime(moment, zone).replace(microsecond=0).isoformat()
 
 
 def french_path(path: str) -> str:
@@ -94,11 +129,13 @@ def canonical_url(context) -> str:
     # Several tags of a page ask for it: worked out once per page.
     state = context.render_context.dicts[0]
     if canonical_url not in state:
-        state[canonical_url] = page_canonical_url(context.get("request"))
+        state[canonical_url] = page_canonical_url(
+            context.get("request"), page_origin(context)
+        )
     return state[canonical_url]
 
 
-def page_canonical_url(request) -> str:
+def page_canonical_url(request, origin: str) -> str:
     if request is None:
         return ""
     url = french_path(request.path)
@@ -106,7 +143,7 @@ def page_canonical_url(request) -> str:
     # ASCII digits only ("¹".isdigit() is true) and short enough for int().
     if page.isascii() and page.isdigit() and len(page) < 20 and int(page) > 1:
         url += f"?page={int(page)}"
-    return absolute(request, url)
+    return absolute(origin, url)
 
 
 @register.simple_tag(takes_context=True)
@@ -142,24 +179,24 @@ def feed_urls(subject=None) -> list[tuple[str, str, str]]:
 @register.simple_tag(takes_context=True)
 def feed_links(context, subject=None):
     """<link rel="alternate"> tags that let feed readers discover the feeds."""
-    request = context.get("request")
+    origin = page_origin(context)
     return format_html_join(
         "\n  ",
         '<link rel="alternate" type="{}" title="{}" href="{}">',
         (
-            (kind, title, absolute(request, url))
+            (kind, title, absolute(origin, url))
             for kind, title, url in feed_urls(subject)
         ),
     )
 
 
-def social_image(request, article) -> dict | None:
+def social_image(origin, article) -> dict | None:
     renditions = article.lead_image_renditions or {}
     social = renditions.get("social")
     if not social:
         return None
     return {
-        "url": absolute(request, rendition_url(social["jpg"])),
+        "url": absolute(origin, rendition_url(social["jpg"])),
         "width": social["w"],
         "height": social["h"],
         "alt": article.lead_image_alt,
@@ -183,7 +220,6 @@ def social_meta(context, title="", description="", type="website"):
 @register.inclusion_tag("includes/meta_social.html", takes_context=True)
 def article_social_meta(context, article):
     """OpenGraph and Twitter card of an article, with its 1200×630 image."""
-    request = context.get("request")
     return {
         "site_name": settings.SITE_NAME,
         "locale": OG_LOCALES.get(settings.LANGUAGE_CODE, "fr_FR"),
@@ -191,7 +227,7 @@ def article_social_meta(context, article):
         "title": article.title,
         "description": article.get_meta_description(),
         "url": canonical_url(context),
-        "image": social_image(request, article),
+        "image": social_image(page_origin(context), article),
         "article": article,
         "published": iso(article.published_at),
         "modified": iso(article.last_modified()),
@@ -213,32 +249,32 @@ def json_ld(data) -> str:
     )
 
 
-def publisher(request) -> dict:
+def publisher(origin) -> dict:
     return {
         "@type": "NewsMediaOrganization",
         "name": settings.SITE_NAME,
-        "url": absolute(request, french_url("articles:home")),
+        "url": absolute(origin, french_url("articles:home")),
     }
 
 
-def article_structured_data(request, article, canonical: str) -> dict:
+def article_structured_data(origin, article, canonical: str) -> dict:
     """schema.org NewsArticle of an article, as Google News reads it."""
     authors = [
         {
             "@type": "Person",
             "name": author.display_name,
             # Author.get_absolute_url(), in French.
-            "url": absolute(request, french_url("articles:author", author.slug)),
+            "url": absolute(origin, french_url("articles:author", author.slug)),
         }
         for author in article.authors_in_order()
     ]
     images = []
-    social = social_image(request, article)
+    social = social_image(origin, article)
     if social:
         images.append(social["url"])
     items = (article.lead_image_renditions or {}).get("items") or []
     if items:
-        images.append(absolute(request, rendition_url(items[-1]["jpg"])))
+        images.append(absolute(origin, rendition_url(items[-1]["jpg"])))
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -255,7 +291,7 @@ def article_structured_data(request, article, canonical: str) -> dict:
         "wordCount": article.word_count,
         "timeRequired": f"PT{article.reading_minutes}M",
         "isAccessibleForFree": True,
-        "publisher": publisher(request),
+        "publisher": publisher(origin),
     }
     if images:
         data["image"] = images
@@ -272,16 +308,17 @@ def article_structured_data(request, article, canonical: str) -> dict:
 
 @register.simple_tag(takes_context=True)
 def article_json_ld(context, article):
-    request = context.get("request")
-    return json_ld(article_structured_data(request, article, canonical_url(context)))
+    return json_ld(
+        article_structured_data(page_origin(context), article, canonical_url(context))
+    )
 
 
 @register.simple_tag(takes_context=True)
 def site_json_ld(context):
     """WebSite (with the search box search engines may show) and publisher."""
-    request = context.get("request")
-    search_url = absolute(request, french_url("articles:search"))
-    organization = publisher(request)
+    origin = page_origin(context)
+    search_url = absolute(origin, french_url("articles:search"))
+    organization = publisher(origin)
     return json_ld(
         {
             "@context": "https://schema.org",

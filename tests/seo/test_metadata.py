@@ -5,14 +5,21 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.test import TestCase
+from django.test import RequestFactory, SimpleTestCase, TestCase, override_settings
 from django.urls import reverse, set_script_prefix
 from django.utils import translation
 from django.utils.dateparse import parse_datetime
 from PIL import Image
 
 from articles.models import Article, count_words
-from articles.templatetags.seo import feed_urls, french_path, french_url, shortened
+from articles.templatetags.seo import (
+    absolute,
+    feed_urls,
+    french_path,
+    french_url,
+    iso,
+    shortened,
+)
 from tests.factories import make_article, make_author, make_section, make_tag, now
 
 JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
@@ -245,6 +252,32 @@ class ArticleMetadataTests(TestCase):
             data["author"][0]["url"], "http://testserver/auteur/claire-dumont-2/"
         )
 
+    # The page cache keys pages by path alone: these renders must not be kept.
+    @override_settings(
+        ALLOWED_HOSTS=["testserver", "omag.example"], PAGE_CACHE_ENABLED=False
+    )
+    def test_absolute_urls_follow_the_host(self):
+        """The origin is worked out per page, the absolute URLs remembered per
+        origin: another host, or https, gives other URLs."""
+        response = self.client.get(self.url, headers={"host": "omag.example"})
+        (data,) = structured_data(response)
+        self.assertEqual(data["url"], f"http://omag.example{self.url}")
+        self.assertEqual(
+            data["author"][0]["url"], "http://omag.example/auteur/claire-dumont/"
+        )
+        self.assertEqual(data["publisher"]["url"], "http://omag.example/")
+        self.assertTrue(
+            meta(response, "property", "og:image").startswith("http://omag.example/")
+        )
+        self.assertContains(
+            response,
+            'href="http://omag.example/flux/rss/"',
+        )
+        response = self.client.get(self.url, secure=True)
+        (data,) = structured_data(response)
+        self.assertEqual(data["url"], f"https://testserver{self.url}")
+        self.assertEqual(data["publisher"]["url"], "https://testserver/")
+
     def test_article_page_query_count(self):
         """Metadata reads what the page already fetched: no extra query beyond
         the article page's budget (tests/articles/test_query_counts.py)."""
@@ -350,3 +383,40 @@ class FrenchURLTests(TestCase):
         self.assertEqual(feed_urls(monde)[0][2], "/rubrique/monde/rss/")
         author = make_author(display_name="Claire Dumont", slug="claire-dumont")
         self.assertEqual(feed_urls(author)[1][1], "Ô Magazine — Claire Dumont (Atom)")
+
+
+class AbsoluteURLTests(SimpleTestCase):
+    def test_same_as_build_absolute_uri(self):
+        """absolute() answers what request.build_absolute_uri() would, for the
+        paths from the root and full URLs that metadata shows."""
+        request = RequestFactory().get("/article/un-article/")
+        origin = request.build_absolute_uri("/")[:-1]
+        for url in (
+            "/",
+            "/rubrique/monde/?page=2",
+            "/article/caf%C3%A9/",
+            "/article/café/",
+            "/media/renditions/a b.jpg",
+            "/a/./b/",
+            "/a/../b/",
+            "//cdn.example/x.jpg",
+            "///x",
+            "https://cdn.example/images/é.jpg",
+        ):
+            with self.subTest(url=url):
+                self.assertEqual(absolute(origin, url), request.build_absolute_uri(url))
+        self.assertEqual(absolute("", "/a/"), "/a/")
+        self.assertEqual(absolute("https://b.example", "/a/"), "https://b.example/a/")
+
+
+class IsoTests(SimpleTestCase):
+    def test_each_moment_in_the_current_time_zone(self):
+        moment = parse_datetime("2026-03-01T12:30:15.123+00:00")
+        with translation.override("fr"), self.settings(TIME_ZONE="Europe/Paris"):
+            self.assertEqual(iso(moment), "2026-03-01T13:30:15+01:00")
+            self.assertEqual(
+                iso(moment + timedelta(days=120)), "2026-06-29T14:30:15+02:00"
+            )
+        with self.settings(TIME_ZONE="UTC"):
+            self.assertEqual(iso(moment), "2026-03-01T12:30:15+00:00")
+        self.assertEqual(iso(None), "")
