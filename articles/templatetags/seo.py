@@ -5,6 +5,7 @@ it reads what ArticleQuerySet.for_detail() fetched."""
 
 import json
 from functools import lru_cache
+from typing import NamedTuple
 from urllib.parse import urljoin, urlsplit
 
 from django import template
@@ -19,6 +20,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+
+from omag.rendering import render_once
 
 from ..images import rendition_url
 from ..models import Author, Section
@@ -190,48 +193,65 @@ def feed_links(context, subject=None):
     )
 
 
-def social_image(origin, article) -> dict | None:
+class SocialImage(NamedTuple):
+    url: str
+    width: int
+    height: int
+    alt: str
+
+
+def social_image(origin, article) -> SocialImage | None:
     renditions = article.lead_image_renditions or {}
     social = renditions.get("social")
     if not social:
         return None
-    return {
-        "url": absolute(origin, rendition_url(social["jpg"])),
-        "width": social["w"],
-        "height": social["h"],
-        "alt": article.lead_image_alt,
-    }
+    return SocialImage(
+        url=absolute(origin, rendition_url(social["jpg"])),
+        width=social["w"],
+        height=social["h"],
+        alt=article.lead_image_alt,
+    )
 
 
-@register.inclusion_tag("includes/meta_social.html", takes_context=True)
+def social_card(context, **values) -> str:
+    """meta_social.html of the given values, which are all it shows (no
+    object, no query): rendered once per set of values."""
+    return render_once(
+        context, "includes/meta_social.html", site_name=settings.SITE_NAME, **values
+    )
+
+
+@register.simple_tag(takes_context=True)
 def social_meta(context, title="", description="", type="website"):
     """OpenGraph and Twitter card of a page that is not an article."""
-    return {
-        "site_name": settings.SITE_NAME,
-        "locale": OG_LOCALES.get(translation.get_language(), "fr_FR"),
-        "type": type,
-        "title": title or settings.SITE_NAME,
-        "description": shortened(" ".join(str(description).split()), 300)
-        or SITE_DESCRIPTION,
-        "url": canonical_url(context),
-    }
+    return social_card(
+        context,
+        locale=OG_LOCALES.get(translation.get_language(), "fr_FR"),
+        type=type,
+        title=title or settings.SITE_NAME,
+        description=shortened(" ".join(str(description).split()), 300)
+        or str(SITE_DESCRIPTION),
+        url=canonical_url(context),
+    )
 
 
-@register.inclusion_tag("includes/meta_social.html", takes_context=True)
+@register.simple_tag(takes_context=True)
 def article_social_meta(context, article):
     """OpenGraph and Twitter card of an article, with its 1200×630 image."""
-    return {
-        "site_name": settings.SITE_NAME,
-        "locale": OG_LOCALES.get(settings.LANGUAGE_CODE, "fr_FR"),
-        "type": "article",
-        "title": article.title,
-        "description": article.get_meta_description(),
-        "url": canonical_url(context),
-        "image": social_image(page_origin(context), article),
-        "article": article,
-        "published": iso(article.published_at),
-        "modified": iso(article.last_modified()),
-    }
+    return social_card(
+        context,
+        locale=OG_LOCALES.get(settings.LANGUAGE_CODE, "fr_FR"),
+        type="article",
+        title=article.title,
+        description=article.get_meta_description(),
+        url=canonical_url(context),
+        image=social_image(page_origin(context), article),
+        is_article=True,
+        published=iso(article.published_at),
+        modified=iso(article.last_modified()),
+        section=article.section.name,
+        tags=tuple(tag.name for tag in article.tags.all()),
+    )
 
 
 def escape_json_for_script(text: str) -> str:
@@ -271,7 +291,7 @@ def article_structured_data(origin, article, canonical: str) -> dict:
     images = []
     social = social_image(origin, article)
     if social:
-        images.append(social["url"])
+        images.append(social.url)
     items = (article.lead_image_renditions or {}).get("items") or []
     if items:
         images.append(absolute(origin, rendition_url(items[-1]["jpg"])))

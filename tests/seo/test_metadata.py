@@ -126,6 +126,82 @@ class ArticleMetadataTests(TestCase):
         self.assertEqual(meta(response, "name", "twitter:image"), image_url)
         self.assertTrue(image_url.startswith("http://testserver/media/renditions/"))
 
+    @override_settings(PAGE_CACHE_ENABLED=False)
+    def test_social_card_follows_each_value_it_shows(self):
+        """The card is rendered once per set of values: whichever of them
+        changes, the card shows the change."""
+        article = self.article
+
+        def card(url=self.url):
+            response = self.client.get(url)
+            return lambda attribute, name: meta(response, attribute, name)
+
+        def tags():
+            page = self.client.get(self.url).content.decode()
+            return re.findall(r'<meta property="article:tag" content="([^"]*)">', page)
+
+        self.assertEqual(card()("property", "og:title"), article.title)
+        article.title = "Un autre titre"
+        article.save()
+        self.assertEqual(card()("property", "og:title"), "Un autre titre")
+        self.assertEqual(card()("name", "twitter:title"), "Un autre titre")
+
+        article.meta_description = "Une autre description."
+        article.save()
+        self.assertEqual(card()("property", "og:description"), article.meta_description)
+        self.assertEqual(
+            card()("name", "twitter:description"), article.meta_description
+        )
+
+        article.lead_image_alt = "Un autre texte de l'image"
+        article.save()
+        self.assertEqual(card()("property", "og:image:alt"), article.lead_image_alt)
+        self.assertEqual(card()("name", "twitter:image:alt"), article.lead_image_alt)
+
+        renditions = dict(article.lead_image_renditions)
+        renditions["social"] = {"jpg": "renditions/autre.jpg", "w": 1000, "h": 500}
+        Article.objects.filter(pk=article.pk).update(lead_image_renditions=renditions)
+        found = card()
+        self.assertEqual(
+            found("property", "og:image"),
+            "http://testserver/media/renditions/autre.jpg",
+        )
+        self.assertEqual(found("property", "og:image:width"), "1000")
+        self.assertEqual(found("property", "og:image:height"), "500")
+        self.assertEqual(found("name", "twitter:image"), found("property", "og:image"))
+
+        published = parse_datetime("2026-01-10T08:00:00+00:00")
+        Article.objects.filter(pk=article.pk).update(published_at=published)
+        self.assertEqual(
+            parse_datetime(card()("property", "article:published_time")), published
+        )
+        modified = now().replace(microsecond=0) + timedelta(minutes=5)
+        Article.objects.filter(pk=article.pk).update(modified_at=modified)
+        self.assertEqual(
+            parse_datetime(card()("property", "article:modified_time")), modified
+        )
+
+        self.section.name = "Monde"
+        self.section.save()
+        self.assertEqual(card()("property", "article:section"), "Monde")
+
+        self.assertEqual(tags(), ["Russie", "Ukraine"])
+        tag = article.tags.get(name="Russie")
+        tag.name = "Kremlin"
+        tag.save()
+        self.assertEqual(tags(), ["Kremlin", "Ukraine"])
+        article.tags.add(make_tag(name="Crimée"))
+        self.assertEqual(tags(), ["Crimée", "Kremlin", "Ukraine"])
+
+        self.assertEqual(
+            card(self.url + "?page=2")("property", "og:url"),
+            f"http://testserver{self.url}?page=2",
+        )
+        Article.objects.filter(pk=article.pk).update(lead_image_renditions={})
+        found = card()
+        self.assertIsNone(found("property", "og:image"))
+        self.assertEqual(found("name", "twitter:card"), "summary")
+
     def test_social_rendition_is_1200_by_630_and_made_once(self):
         """Made on save, stored with the other renditions, never remade while
         the image is the same."""
@@ -308,6 +384,31 @@ class ListingMetadataTests(TestCase):
             data["potentialAction"]["target"],
             "http://testserver/recherche/?q={search_term_string}",
         )
+
+    @override_settings(PAGE_CACHE_ENABLED=False)
+    def test_social_card_of_a_listing_follows_its_values(self):
+        url = self.section.get_absolute_url()
+        response = self.client.get(url)
+        self.assertEqual(meta(response, "property", "og:locale"), "fr_FR")
+        self.assertEqual(meta(response, "property", "og:type"), "website")
+        self.section.name = "Arts"
+        self.section.description = "Peinture, sculpture."
+        self.section.save()
+        response = self.client.get(url)
+        self.assertEqual(meta(response, "property", "og:title"), "Arts")
+        self.assertEqual(
+            meta(response, "property", "og:description"), "Peinture, sculpture."
+        )
+        response = self.client.get("/en" + url)
+        self.assertEqual(meta(response, "property", "og:locale"), "en_GB")
+        self.assertEqual(
+            meta(response, "property", "og:url"), f"http://testserver{url}"
+        )
+        author = make_author(display_name="Claire Dumont", bio="Reporter.")
+        response = self.client.get(author.get_absolute_url())
+        self.assertEqual(meta(response, "property", "og:type"), "profile")
+        self.assertEqual(meta(response, "property", "og:title"), "Claire Dumont")
+        self.assertEqual(meta(response, "property", "og:description"), "Reporter.")
 
     def test_section(self):
         response = self.client.get(self.section.get_absolute_url())
