@@ -152,7 +152,14 @@ def page_canonical_url(request, origin: str) -> str:
 @register.simple_tag(takes_context=True)
 def canonical_link(context):
     url = canonical_url(context)
-    return format_html('<link rel="canonical" href="{}">', url) if url else ""
+    return canonical_link_tag(url) if url else ""
+
+
+# format_html() escaping the values costs more than the rest of these tags:
+# the markup is remembered per set of values it shows.
+@lru_cache(maxsize=1024)
+def canonical_link_tag(url: str) -> str:
+    return format_html('<link rel="canonical" href="{}">', url)
 
 
 def feed_urls(subject=None) -> list[tuple[str, str, str]]:
@@ -183,13 +190,18 @@ def feed_urls(subject=None) -> list[tuple[str, str, str]]:
 def feed_links(context, subject=None):
     """<link rel="alternate"> tags that let feed readers discover the feeds."""
     origin = page_origin(context)
-    return format_html_join(
-        "\n  ",
-        '<link rel="alternate" type="{}" title="{}" href="{}">',
-        (
+    return feed_link_tags(
+        tuple(
             (kind, title, absolute(origin, url))
             for kind, title, url in feed_urls(subject)
-        ),
+        )
+    )
+
+
+@lru_cache(maxsize=1024)
+def feed_link_tags(feeds: tuple[tuple[str, str, str], ...]) -> str:
+    return format_html_join(
+        "\n  ", '<link rel="alternate" type="{}" title="{}" href="{}">', feeds
     )
 
 

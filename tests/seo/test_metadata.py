@@ -14,6 +14,8 @@ from PIL import Image
 from articles.models import Article, count_words
 from articles.templatetags.seo import (
     absolute,
+    canonical_link_tag,
+    feed_link_tags,
     feed_urls,
     french_path,
     french_url,
@@ -508,6 +510,34 @@ class AbsoluteURLTests(SimpleTestCase):
                 self.assertEqual(absolute(origin, url), request.build_absolute_uri(url))
         self.assertEqual(absolute("", "/a/"), "/a/")
         self.assertEqual(absolute("https://b.example", "/a/"), "https://b.example/a/")
+
+
+class LinkTagTests(SimpleTestCase):
+    """Link markup is remembered per set of values: each value shows."""
+
+    def test_canonical_link_of_each_url(self):
+        self.assertEqual(
+            canonical_link_tag("http://a.example/x/"),
+            '<link rel="canonical" href="http://a.example/x/">',
+        )
+        self.assertEqual(
+            canonical_link_tag("http://a.example/y/?a=1&b=2"),
+            '<link rel="canonical" href="http://a.example/y/?a=1&amp;b=2">',
+        )
+
+    def test_feed_links_of_each_feed(self):
+        rss = ("application/rss+xml", "Ô Magazine (RSS)", "http://a.example/flux/rss/")
+        atom = ("application/atom+xml", "A & B (Atom)", "http://a.example/a/")
+        self.assertEqual(
+            feed_link_tags((rss,)),
+            '<link rel="alternate" type="application/rss+xml" '
+            'title="Ô Magazine (RSS)" href="http://a.example/flux/rss/">',
+        )
+        self.assertEqual(
+            feed_link_tags((rss, atom)).split("\n  ")[1],
+            '<link rel="alternate" type="application/atom+xml" '
+            'title="A &amp; B (Atom)" href="http://a.example/a/">',
+        )
 
 
 class IsoTests(SimpleTestCase):
