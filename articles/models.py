@@ -1,4 +1,5 @@
 import math
+from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
@@ -12,9 +13,27 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.text import Truncator, slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from omag.sql import CompiledQuery
+
+
+# strip_tags() parses the whole body, and the article page counts its words on
+# every render: remembered per text (a changed body is another key), for the
+# articles being read.
+@lru_cache(maxsize=512)
+def count_words(html: str) -> int:
+    return len(strip_tags(html).split())
+
+
+# Read three times per article page (description, social card, structured
+# data): remembered per text, and per language (Truncator's ellipsis is
+# translated).
+@lru_cache(maxsize=1024)
+def plain_description(override: str, standfirst: str, _language) -> str:
+    text = override or strip_tags(standfirst)
+    return Truncator(" ".join(text.split())).chars(300)
 
 
 def unique_slug(model, value: str, *, exclude_pk=None, max_length: int = 200) -> str:
@@ -566,13 +585,12 @@ class Article(models.Model):
     def get_meta_description(self) -> str:
         """What search engines and social cards show: the editor's override,
         else the standfirst, in plain text and at most 300 characters."""
-        text = self.meta_description or strip_tags(self.standfirst)
-        return Truncator(" ".join(text.split())).chars(300)
+        return plain_description(self.meta_description, self.standfirst, get_language())
 
     @cached_property
     def word_count(self) -> int:
         # Read several times per article page (reading time, structured data).
-        return len(strip_tags(self.body).split())
+        return count_words(self.body)
 
     @property
     def reading_minutes(self) -> int:

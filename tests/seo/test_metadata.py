@@ -5,13 +5,23 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-from django.test import TestCase
-from django.urls import reverse
+from django.test import RequestFactory, SimpleTestCase, TestCase, override_settings
+from django.urls import reverse, set_script_prefix
 from django.utils import translation
 from django.utils.dateparse import parse_datetime
 from PIL import Image
 
-from articles.models import Article
+from articles.models import Article, count_words
+from articles.templatetags.seo import (
+    absolute,
+    canonical_link_tag,
+    feed_link_tags,
+    feed_urls,
+    french_path,
+    french_url,
+    iso,
+    shortened,
+)
 from tests.factories import make_article, make_author, make_section, make_tag, now
 
 JSON_LD = re.compile(r'<script type="application/ld\+json">(.*?)</script>', re.S)
@@ -74,6 +84,27 @@ class ArticleMetadataTests(TestCase):
             "Le retrait des troupes russes, expliqué.",
         )
 
+    def test_description_follows_the_standfirst(self):
+        """Descriptions are remembered per text: a new standfirst shows."""
+        self.article.standfirst = "Kyiv <em>salue</em> un   geste."
+        self.article.save()
+        response = self.client.get(self.url)
+        self.assertEqual(meta(response, "name", "description"), "Kyiv salue un geste.")
+        (data,) = structured_data(response)
+        self.assertEqual(data["description"], "Kyiv salue un geste.")
+
+    def test_headline_follows_the_title(self):
+        self.article.title = "Un titre bien trop long " * 6
+        self.article.save()
+        (data,) = structured_data(self.client.get(self.url))
+        self.assertEqual(len(data["headline"]), 110)
+        self.assertTrue(data["headline"].startswith("Un titre bien trop long"))
+        self.assertTrue(data["headline"].endswith("…"))
+        self.article.title = "Un titre court"
+        self.article.save()
+        (data,) = structured_data(self.client.get(self.url))
+        self.assertEqual(data["headline"], "Un titre court")
+
     def test_canonical_url_is_the_french_page(self):
         expected = f'<link rel="canonical" href="http://testserver{self.url}">'
         self.assertContains(self.client.get(self.url + "?utm_source=x"), expected)
@@ -96,6 +127,82 @@ class ArticleMetadataTests(TestCase):
         image_url = meta(response, "property", "og:image")
         self.assertEqual(meta(response, "name", "twitter:image"), image_url)
         self.assertTrue(image_url.startswith("http://testserver/media/renditions/"))
+
+    @override_settings(PAGE_CACHE_ENABLED=False)
+    def test_social_card_follows_each_value_it_shows(self):
+        """The card is rendered once per set of values: whichever of them
+        changes, the card shows the change."""
+        article = self.article
+
+        def card(url=self.url):
+            response = self.client.get(url)
+            return lambda attribute, name: meta(response, attribute, name)
+
+        def tags():
+            page = self.client.get(self.url).content.decode()
+            return re.findall(r'<meta property="article:tag" content="([^"]*)">', page)
+
+        self.assertEqual(card()("property", "og:title"), article.title)
+        article.title = "Un autre titre"
+        article.save()
+        self.assertEqual(card()("property", "og:title"), "Un autre titre")
+        self.assertEqual(card()("name", "twitter:title"), "Un autre titre")
+
+        article.meta_description = "Une autre description."
+        article.save()
+        self.assertEqual(card()("property", "og:description"), article.meta_description)
+        self.assertEqual(
+            card()("name", "twitter:description"), article.meta_description
+        )
+
+        article.lead_image_alt = "Un autre texte de l'image"
+        article.save()
+        self.assertEqual(card()("property", "og:image:alt"), article.lead_image_alt)
+        self.assertEqual(card()("name", "twitter:image:alt"), article.lead_image_alt)
+
+        renditions = dict(article.lead_image_renditions)
+        renditions["social"] = {"jpg": "renditions/autre.jpg", "w": 1000, "h": 500}
+        Article.objects.filter(pk=article.pk).update(lead_image_renditions=renditions)
+        found = card()
+        self.assertEqual(
+            found("property", "og:image"),
+            "http://testserver/media/renditions/autre.jpg",
+        )
+        self.assertEqual(found("property", "og:image:width"), "1000")
+        self.assertEqual(found("property", "og:image:height"), "500")
+        self.assertEqual(found("name", "twitter:image"), found("property", "og:image"))
+
+        published = parse_datetime("2026-01-10T08:00:00+00:00")
+        Article.objects.filter(pk=article.pk).update(published_at=published)
+        self.assertEqual(
+            parse_datetime(card()("property", "article:published_time")), published
+        )
+        modified = now().replace(microsecond=0) + timedelta(minutes=5)
+        Article.objects.filter(pk=article.pk).update(modified_at=modified)
+        self.assertEqual(
+            parse_datetime(card()("property", "article:modified_time")), modified
+        )
+
+        self.section.name = "Monde"
+        self.section.save()
+        self.assertEqual(card()("property", "article:section"), "Monde")
+
+        self.assertEqual(tags(), ["Russie", "Ukraine"])
+        tag = article.tags.get(name="Russie")
+        tag.name = "Kremlin"
+        tag.save()
+        self.assertEqual(tags(), ["Kremlin", "Ukraine"])
+        article.tags.add(make_tag(name="Crimée"))
+        self.assertEqual(tags(), ["Crimée", "Kremlin", "Ukraine"])
+
+        self.assertEqual(
+            card(self.url + "?page=2")("property", "og:url"),
+            f"http://testserver{self.url}?page=2",
+        )
+        Article.objects.filter(pk=article.pk).update(lead_image_renditions={})
+        found = card()
+        self.assertIsNone(found("property", "og:image"))
+        self.assertEqual(found("name", "twitter:card"), "summary")
 
     def test_social_rendition_is_1200_by_630_and_made_once(self):
         """Made on save, stored with the other renditions, never remade while
@@ -200,6 +307,55 @@ class ArticleMetadataTests(TestCase):
             self.client.get(short.get_absolute_url()), "1 min de lecture"
         )
 
+    def test_word_count_follows_the_body(self):
+        """Counted words are remembered per body text: a new body is counted
+        anew, in the structured data and the reading time."""
+        (data,) = structured_data(self.client.get(self.url))
+        self.assertEqual(data["wordCount"], 700)
+        self.article.body = "<p>" + "mot " * 1000 + "</p>"
+        self.article.save()
+        response = self.client.get(self.url)
+        (data,) = structured_data(response)
+        self.assertEqual(data["wordCount"], 1000)
+        self.assertContains(response, "5 min de lecture")
+        self.assertEqual(count_words("<p>Deux <b>mots</b></p>"), 2)
+        self.assertEqual(count_words("<p>Trois <b>petits</b> mots</p>"), 3)
+
+    def test_json_ld_author_url_follows_the_slug(self):
+        author = self.authors[0]
+        author.slug = "claire-dumont-2"
+        author.save()
+        (data,) = structured_data(self.client.get(self.url))
+        self.assertEqual(
+            data["author"][0]["url"], "http://testserver/auteur/claire-dumont-2/"
+        )
+
+    # The page cache keys pages by path alone: these renders must not be kept.
+    @override_settings(
+        ALLOWED_HOSTS=["testserver", "omag.example"], PAGE_CACHE_ENABLED=False
+    )
+    def test_absolute_urls_follow_the_host(self):
+        """The origin is worked out per page, the absolute URLs remembered per
+        origin: another host, or https, gives other URLs."""
+        response = self.client.get(self.url, headers={"host": "omag.example"})
+        (data,) = structured_data(response)
+        self.assertEqual(data["url"], f"http://omag.example{self.url}")
+        self.assertEqual(
+            data["author"][0]["url"], "http://omag.example/auteur/claire-dumont/"
+        )
+        self.assertEqual(data["publisher"]["url"], "http://omag.example/")
+        self.assertTrue(
+            meta(response, "property", "og:image").startswith("http://omag.example/")
+        )
+        self.assertContains(
+            response,
+            'href="http://omag.example/flux/rss/"',
+        )
+        response = self.client.get(self.url, secure=True)
+        (data,) = structured_data(response)
+        self.assertEqual(data["url"], f"https://testserver{self.url}")
+        self.assertEqual(data["publisher"]["url"], "https://testserver/")
+
     def test_article_page_query_count(self):
         """Metadata reads what the page already fetched: no extra query beyond
         the article page's budget (tests/articles/test_query_counts.py)."""
@@ -231,6 +387,31 @@ class ListingMetadataTests(TestCase):
             "http://testserver/recherche/?q={search_term_string}",
         )
 
+    @override_settings(PAGE_CACHE_ENABLED=False)
+    def test_social_card_of_a_listing_follows_its_values(self):
+        url = self.section.get_absolute_url()
+        response = self.client.get(url)
+        self.assertEqual(meta(response, "property", "og:locale"), "fr_FR")
+        self.assertEqual(meta(response, "property", "og:type"), "website")
+        self.section.name = "Arts"
+        self.section.description = "Peinture, sculpture."
+        self.section.save()
+        response = self.client.get(url)
+        self.assertEqual(meta(response, "property", "og:title"), "Arts")
+        self.assertEqual(
+            meta(response, "property", "og:description"), "Peinture, sculpture."
+        )
+        response = self.client.get("/en" + url)
+        self.assertEqual(meta(response, "property", "og:locale"), "en_GB")
+        self.assertEqual(
+            meta(response, "property", "og:url"), f"http://testserver{url}"
+        )
+        author = make_author(display_name="Claire Dumont", bio="Reporter.")
+        response = self.client.get(author.get_absolute_url())
+        self.assertEqual(meta(response, "property", "og:type"), "profile")
+        self.assertEqual(meta(response, "property", "og:title"), "Claire Dumont")
+        self.assertEqual(meta(response, "property", "og:description"), "Reporter.")
+
     def test_section(self):
         response = self.client.get(self.section.get_absolute_url())
         self.assertEqual(
@@ -252,3 +433,121 @@ class ListingMetadataTests(TestCase):
             response,
             '<link rel="canonical" href="http://testserver/rubrique/culture/">',
         )
+
+
+class FrenchURLTests(TestCase):
+    """The French paths that metadata shows are remembered per process: each
+    is keyed on what it is worked out from."""
+
+    def tearDown(self):
+        translation.activate(settings.LANGUAGE_CODE)
+        set_script_prefix("/")
+
+    def test_french_path_of_each_path(self):
+        self.assertEqual(french_path("/rubrique/culture/"), "/rubrique/culture/")
+        self.assertEqual(french_path("/rubrique/monde/"), "/rubrique/monde/")
+
+    def test_french_path_depends_on_the_active_language(self):
+        """/en/… resolves only while English is active (its URL prefix)."""
+        with translation.override("en"):
+            self.assertEqual(french_path("/en/rubrique/monde/"), "/rubrique/monde/")
+        with translation.override("fr"):
+            self.assertEqual(french_path("/en/rubrique/monde/"), "/en/rubrique/monde/")
+
+    def test_french_url_of_each_view_and_slug(self):
+        self.assertEqual(french_url("articles:home"), "/")
+        self.assertEqual(french_url("articles:author", "a"), "/auteur/a/")
+        self.assertEqual(french_url("articles:author", "b"), "/auteur/b/")
+        self.assertEqual(french_url("articles:section", "b"), "/rubrique/b/")
+        with translation.override("en"):
+            self.assertEqual(french_url("articles:author", "a"), "/auteur/a/")
+
+    def test_script_prefix_is_in_the_key(self):
+        self.assertEqual(french_url("articles:home"), "/")
+        self.assertEqual(french_path("/rubrique/monde/"), "/rubrique/monde/")
+        set_script_prefix("/omag/")
+        self.assertEqual(french_url("articles:home"), "/omag/")
+        self.assertEqual(french_path("/rubrique/monde/"), "/omag/rubrique/monde/")
+
+    def test_shortened_of_each_text_and_length(self):
+        self.assertEqual(shortened("Un titre court", 110), "Un titre court")
+        self.assertEqual(shortened("Un autre titre", 110), "Un autre titre")
+        self.assertEqual(shortened("Un autre titre", 5), "Un a…")
+        self.assertEqual(shortened("Un titre court", 5), "Un t…")
+
+    def test_feed_urls_of_each_subject(self):
+        culture = make_section(name="Culture", slug="culture")
+        monde = make_section(name="Monde", slug="monde")
+        self.assertEqual(
+            [url for _kind, _title, url in feed_urls(culture)],
+            ["/rubrique/culture/rss/", "/rubrique/culture/atom/"],
+        )
+        self.assertEqual(feed_urls(monde)[0][1], "Ô Magazine — Monde (RSS)")
+        self.assertEqual(feed_urls(monde)[0][2], "/rubrique/monde/rss/")
+        author = make_author(display_name="Claire Dumont", slug="claire-dumont")
+        self.assertEqual(feed_urls(author)[1][1], "Ô Magazine — Claire Dumont (Atom)")
+
+
+class AbsoluteURLTests(SimpleTestCase):
+    def test_same_as_build_absolute_uri(self):
+        """absolute() answers what request.build_absolute_uri() would, for the
+        paths from the root and full URLs that metadata shows."""
+        request = RequestFactory().get("/article/un-article/")
+        origin = request.build_absolute_uri("/")[:-1]
+        for url in (
+            "/",
+            "/rubrique/monde/?page=2",
+            "/article/caf%C3%A9/",
+            "/article/café/",
+            "/media/renditions/a b.jpg",
+            "/a/./b/",
+            "/a/../b/",
+            "//cdn.example/x.jpg",
+            "///x",
+            "https://cdn.example/images/é.jpg",
+        ):
+            with self.subTest(url=url):
+                self.assertEqual(absolute(origin, url), request.build_absolute_uri(url))
+        self.assertEqual(absolute("", "/a/"), "/a/")
+        self.assertEqual(absolute("https://b.example", "/a/"), "https://b.example/a/")
+
+
+class LinkTagTests(SimpleTestCase):
+    """Link markup is remembered per set of values: each value shows."""
+
+    def test_canonical_link_of_each_url(self):
+        self.assertEqual(
+            canonical_link_tag("http://a.example/x/"),
+            '<link rel="canonical" href="http://a.example/x/">',
+        )
+        self.assertEqual(
+            canonical_link_tag("http://a.example/y/?a=1&b=2"),
+            '<link rel="canonical" href="http://a.example/y/?a=1&amp;b=2">',
+        )
+
+    def test_feed_links_of_each_feed(self):
+        rss = ("application/rss+xml", "Ô Magazine (RSS)", "http://a.example/flux/rss/")
+        atom = ("application/atom+xml", "A & B (Atom)", "http://a.example/a/")
+        self.assertEqual(
+            feed_link_tags((rss,)),
+            '<link rel="alternate" type="application/rss+xml" '
+            'title="Ô Magazine (RSS)" href="http://a.example/flux/rss/">',
+        )
+        self.assertEqual(
+            feed_link_tags((rss, atom)).split("\n  ")[1],
+            '<link rel="alternate" type="application/atom+xml" '
+            'title="A &amp; B (Atom)" href="http://a.example/a/">',
+        )
+
+
+class IsoTests(SimpleTestCase):
+    def test_each_moment_in_the_current_time_zone(self):
+        moment = parse_datetime("2026-03-01T12:30:15.123+00:00")
+        with translation.override("fr"), self.settings(TIME_ZONE="Europe/Paris"):
+            self.assertEqual(iso(moment), "2026-03-01T13:30:15+01:00")
+            self.assertEqual(
+                iso(moment + timedelta(days=120)), "2026-06-29T14:30:15+02:00"
+            )
+        with self.settings(TIME_ZONE="UTC"):
+            self.assertEqual(iso(moment), "2026-03-01T12:30:15+00:00")
+        self.assertEqual(iso(None), "")
