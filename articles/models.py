@@ -46,6 +46,17 @@ def unique_slug(model, value: str, *, exclude_pk=None, max_length: int = 200) ->
     return slug
 
 
+class SectionManager(models.Manager):
+    def in_order(self) -> list:
+        """Every section, in the order readers see them: the home and section
+        pages list them all, in one query compiled once per process
+        (ALL_SECTIONS)."""
+        return [
+            self.model.from_db(self.db, SECTION_COLUMNS, row)
+            for row in ALL_SECTIONS.rows(using=self.db)
+        ]
+
+
 class Section(models.Model):
     name = models.CharField(_("nom"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
@@ -55,6 +66,8 @@ class Section(models.Model):
         default=0,
         help_text=_("Les rubriques sont listées par ordre croissant."),
     )
+
+    objects = SectionManager()
 
     class Meta:
         ordering = ["order", "name"]
@@ -353,7 +366,7 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
         if not rows:
             return None
         article = with_section_from_row(
-            using, rows[0], PAGE_ARTICLE_COLUMNS, PAGE_SECTION_COLUMNS
+            using, rows[0], PAGE_ARTICLE_COLUMNS, SECTION_COLUMNS
         )
         add_bylines([article], using=using)
         add_page_lists(article, using=using)
@@ -908,7 +921,10 @@ PAGE_ARTICLE_COLUMNS = [
     for field in Article._meta.concrete_fields
     if field.attname != "search_vector"
 ]
-PAGE_SECTION_COLUMNS = [field.attname for field in Section._meta.concrete_fields]
+SECTION_COLUMNS = [field.attname for field in Section._meta.concrete_fields]
+ALL_SECTIONS = CompiledQuery(
+    Section, lambda: Section.objects.values_list(*SECTION_COLUMNS)
+)
 NEXT_PUBLICATION = CompiledQuery(
     Article,
     lambda now: (
@@ -924,7 +940,7 @@ PUBLISHED_ARTICLE = CompiledQuery(
         .filter(slug=slug)
         .values_list(
             *PAGE_ARTICLE_COLUMNS,
-            *(f"section__{name}" for name in PAGE_SECTION_COLUMNS),
+            *(f"section__{name}" for name in SECTION_COLUMNS),
         )
     ),
 )

@@ -33,7 +33,7 @@ class HomeView(PublicPageMixin, TemplateView):
     per_section = 4
 
     def get_context_data(self, **kwargs):
-        all_sections = list(Section.objects.all())
+        all_sections = Section.objects.in_order()
         latest, by_section = Article.objects.front_page(
             latest=self.latest_count,
             per_section=self.per_section,
@@ -78,7 +78,7 @@ class SectionView(ArticleListView):
 
     def get_subject(self, slug):
         # The navigation lists every section: one query finds this one too.
-        self.all_sections = list(Section.objects.all())
+        self.all_sections = Section.objects.in_order()
         for section in self.all_sections:
             if section.slug == slug:
                 return section
