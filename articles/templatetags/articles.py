@@ -167,6 +167,62 @@ def teaser(context, article, featured=False, show_section=False, level=2):
     return markup
 
 
+# The article page's main markup by everything it shows (article_main() below),
+# emptied when full: tens of kilobytes each, the body in the key.
+ARTICLE_MARKUP = {}
+ARTICLE_MARKUP_MAX = 128
+
+
+@register.simple_tag(takes_context=True)
+def article_main(context, article, related):
+    """articles/includes/article_main.html: the article (header, lead image,
+    body, corrections, tags) and its related reading. Its template costs
+    more than the rest of the page's: rendered once per process and reused,
+    keyed on everything it shows (and the template, the language and the
+    time zone), so an edited article, correction, tag, author, section or
+    related article renders anew."""
+    template = context.template.engine.get_template(
+        "articles/includes/article_main.html"
+    )
+    key = (
+        template,
+        get_language(),
+        timezone.get_current_timezone(),
+        article.title,
+        article.standfirst,
+        article.body,
+        article.section.name,
+        article.section.slug,
+        tuple((a.slug, a.display_name) for a in article.authors_in_order()),
+        article.published_at,
+        article.updated_at,
+        article.update_note,
+        article.lead_image_alt,
+        article.lead_image_caption,
+        article.lead_image_credit,
+        _rendition_items(article),
+        tuple((c.kind, c.text, c.created_at) for c in article.corrections.all()),
+        tuple((t.name, t.slug) for t in article.tags.all()),
+        tuple(
+            (r.slug, r.title, r.section.name, r.lead_image_alt, _rendition_items(r))
+            for r in related
+        ),
+    )
+    markup = ARTICLE_MARKUP.get(key)
+    if markup is None:
+        if len(ARTICLE_MARKUP) >= ARTICLE_MARKUP_MAX:
+            ARTICLE_MARKUP.clear()
+        markup = ARTICLE_MARKUP[key] = template.render(
+            context.new({"article": article, "related": related})
+        )
+    return markup
+
+
+def _rendition_items(article) -> tuple:
+    renditions = article.lead_image_renditions or {}
+    return tuple(tuple(item.items()) for item in renditions.get("items") or ())
+
+
 @register.simple_tag(takes_context=True)
 def section_url(context, section):
     """section.get_absolute_url, for a page that links to many sections."""

@@ -359,6 +359,81 @@ class RenderedOnceTests(TestCase):
         self.assertContains(page, "By <a")
         self.assertContains(page, 'aria-label="Sections"')
 
+    def test_the_article_page_follows_everything_it_shows(self):
+        """The article's main markup (articles/includes/article_main.html) is
+        kept per process: each value it shows, changed behind the ORM's back,
+        shows on the next render, and the page is the one rendered anew."""
+        from articles.models import Author, Correction, Section, Tag
+        from articles.templatetags.articles import ARTICLE_MARKUP
+
+        section = make_section(name="Monde", slug="monde")
+        other = make_section(name="Culture", slug="culture")
+        author = make_author(display_name="Ada Lovelace", slug="ada")
+        tag = make_tag(name="Climat", slug="climat")
+        picked = make_article(section=other, title="Lecture liée", image=True)
+        article = make_article(
+            section=section,
+            title="Premier titre",
+            authors=[author],
+            tags=[tag],
+            related=[picked],
+            image=True,
+        )
+        correction = Correction.objects.create(
+            article=article, kind="correction", text="Une date était fausse."
+        )
+        url = article.get_absolute_url()
+
+        def renditions(article, name):
+            renditions = Article.objects.get(pk=article.pk).lead_image_renditions
+            renditions["items"][0]["jpg"] = name
+            return renditions
+
+        ARTICLE_MARKUP.clear()
+        first = self.client.get(url).content
+        self.assertEqual(self.client.get(url).content, first)
+        self.assertEqual(len(ARTICLE_MARKUP), 1)
+        later = yesterday() + timedelta(hours=5)
+        changes = [
+            (Article, article.pk, {"title": "Titre corrigé"}, "Titre corrigé"),
+            (Article, article.pk, {"standfirst": "Autre chapô"}, "Autre chapô"),
+            (Article, article.pk, {"body": "<p>Autre corps</p>"}, "Autre corps"),
+            (Article, article.pk, {"updated_at": later}, "Mis à jour le"),
+            (Article, article.pk, {"update_note": "Chiffres revus"}, "Chiffres revus"),
+            (Article, article.pk, {"lead_image_caption": "Légende"}, "Légende"),
+            (Article, article.pk, {"lead_image_credit": "AFP"}, "© AFP"),
+            (Article, article.pk, {"lead_image_alt": "Autre image"}, "Autre image"),
+            (
+                Article,
+                article.pk,
+                {"lead_image_renditions": renditions(article, "autre.jpg")},
+                "autre.jpg",
+            ),
+            (
+                Article,
+                picked.pk,
+                {"lead_image_renditions": renditions(picked, "liee.jpg")},
+                "liee.jpg",
+            ),
+            (Section, section.pk, {"name": "Le monde"}, ">Le monde</a>"),
+            (Author, author.pk, {"display_name": "Ada King"}, ">Ada King</a>"),
+            (Tag, tag.pk, {"slug": "climat-2"}, "/sujet/climat-2/"),
+            (Correction, correction.pk, {"text": "Corrigé."}, "Corrigé."),
+            (Article, picked.pk, {"title": "Autre lecture"}, "Autre lecture"),
+            (Section, other.pk, {"name": "Les arts"}, "Les arts"),
+        ]
+        for model, pk, values, shown in changes:
+            with self.subTest(values=values):
+                model.objects.filter(pk=pk).update(**values)
+                page = self.client.get(url).content
+                self.assertIn(shown.encode(), page)
+                ARTICLE_MARKUP.clear()
+                self.assertEqual(self.client.get(url).content, page)
+        with translation.override("en"):
+            page = self.client.get(reverse("articles:detail", args=[article.slug]))
+        self.assertContains(page, "Read also")
+        self.assertContains(page, "min read")
+
     def test_language_links_follow_the_page(self):
         section = make_section(slug="monde")
         article = make_article(section=section, slug="un-article")
