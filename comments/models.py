@@ -1,3 +1,5 @@
+from typing import NamedTuple
+
 from django.conf import settings
 from django.db import connections, models
 from django.db.models import (
@@ -105,17 +107,22 @@ class CommentQuerySet(models.QuerySet):
         )
 
 
+class PageSummary(NamedTuple):
+    total: int  # approved comments
+    threads: int  # approved top-level comments
+    shown: str  # what the page's comments show (CommentQuerySet.page_summary())
+
+
 class CommentManager(models.Manager.from_queryset(CommentQuerySet)):
     """The two questions every article page asks (comment_block), each
     compiled to SQL once per process (omag.sql.CompiledQuery)."""
 
-    def page_summary(self, article, *, offset: int, limit: int) -> tuple:
-        """(total, threads, shown) of the article's approved comments and of
-        its page of threads from `offset` (CommentQuerySet.page_summary()),
-        in one query."""
+    def page_summary(self, article, *, offset: int, limit: int) -> "PageSummary":
+        """The article's approved comments and its page of threads from
+        `offset` (CommentQuerySet.page_summary()), in one query."""
         rows = PAGE_SUMMARY.rows(article.pk, offset=offset, limit=limit)
         total, threads, shown = rows[0] if rows else (0, 0, "")
-        return total, threads, shown or ""
+        return PageSummary(total, threads, shown or "")
 
     def threads_with_replies(self, article, *, offset: int, limit: int) -> list[dict]:
         """The article's page_of_threads() in one query, as dicts of

@@ -32,3 +32,21 @@ def render_once(context, template_name: str, **values) -> str:
 @lru_cache(maxsize=1024)
 def _render(template, _language, _timezone, values):
     return template.render(Context(dict(values)))
+
+
+class KeptMarkup(dict):
+    """Markup kept per process by a key that holds everything it shows (so a
+    change of any shown value is another key), at most `size` of them:
+    emptied when full, which is cheaper than tracking an order of use on
+    every page. Its users render on a miss from the page's own objects, which
+    a cached function's arguments could not carry."""
+
+    def __init__(self, size: int):
+        super().__init__()
+        self.size = size
+
+    def keep(self, key, markup):
+        if len(self) >= self.size:
+            self.clear()
+        self[key] = markup
+        return markup

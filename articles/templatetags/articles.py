@@ -11,7 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
-from omag.rendering import render_once
+from omag.rendering import KeptMarkup, render_once
 from omag.sql import CompiledQuery
 
 from ..images import rendition_url
@@ -120,8 +120,7 @@ class Teaser:
 
 # A teaser's markup by everything it shows (teaser() below), emptied when full:
 # a few thousand teasers, tens of pages of listings in both languages.
-TEASER_MARKUP = {}
-TEASER_MARKUP_MAX = 4096
+TEASER_MARKUP = KeptMarkup(4096)
 
 
 @register.simple_tag(takes_context=True)
@@ -151,26 +150,26 @@ def teaser(context, article, featured=False, show_section=False, level=2):
     )
     markup = TEASER_MARKUP.get(key)
     if markup is None:
-        if len(TEASER_MARKUP) >= TEASER_MARKUP_MAX:
-            TEASER_MARKUP.clear()
         template = key[0][0]
-        markup = TEASER_MARKUP[key] = template.render(
-            context.new(
-                {
-                    "teaser": listing.teaser(article),
-                    "featured": featured,
-                    "show_section": show_section,
-                    "level": level,
-                }
-            )
+        markup = TEASER_MARKUP.keep(
+            key,
+            template.render(
+                context.new(
+                    {
+                        "teaser": listing.teaser(article),
+                        "featured": featured,
+                        "show_section": show_section,
+                        "level": level,
+                    }
+                )
+            ),
         )
     return markup
 
 
 # The article page's main markup by everything it shows (article_main() below),
 # emptied when full: tens of kilobytes each, the body in the key.
-ARTICLE_MARKUP = {}
-ARTICLE_MARKUP_MAX = 128
+ARTICLE_MARKUP = KeptMarkup(128)
 
 
 @register.simple_tag(takes_context=True)
@@ -210,10 +209,8 @@ def article_main(context, article, related):
     )
     markup = ARTICLE_MARKUP.get(key)
     if markup is None:
-        if len(ARTICLE_MARKUP) >= ARTICLE_MARKUP_MAX:
-            ARTICLE_MARKUP.clear()
-        markup = ARTICLE_MARKUP[key] = template.render(
-            context.new({"article": article, "related": related})
+        markup = ARTICLE_MARKUP.keep(
+            key, template.render(context.new({"article": article, "related": related}))
         )
     return markup
 

@@ -5,6 +5,8 @@ from django.template import Context
 from django.template.loader import get_template
 from django.urls import reverse
 
+from omag.rendering import KeptMarkup
+
 from ..display import add_markup, blank_form_fields, render_settings
 from ..models import Comment
 from ..moderation import comments_closed_reason
@@ -16,8 +18,7 @@ PAGE_PARAM = "commentaires"
 
 # The block's markup by everything it shows (comment_block() below), emptied
 # when full: about 100 KB each with 100 comments, key included.
-BLOCK_MARKUP = {}
-BLOCK_MARKUP_MAX = 32
+BLOCK_MARKUP = KeptMarkup(32)
 
 
 @register.simple_tag(takes_context=True)
@@ -37,7 +38,7 @@ def comment_block(context, article):
     per_page = settings.COMMENTS_PER_PAGE
     offset = _requested_offset(requested, per_page)
     summary = Comment.objects.page_summary(article, offset=offset, limit=per_page)
-    page = Paginator(range(summary[1]), per_page).get_page(requested)
+    page = Paginator(range(summary.threads), per_page).get_page(requested)
     if page.object_list.start != offset:  # past the last page: the last one
         offset = page.object_list.start
         summary = Comment.objects.page_summary(article, offset=offset, limit=per_page)
@@ -56,15 +57,13 @@ def comment_block(context, article):
     )
     markup = BLOCK_MARKUP.get(key)
     if markup is None:
-        markup = _render_block(block, article, page, summary[0], closed_reason)
+        markup = _render_block(block, article, page, summary.total, closed_reason)
         # Kept only if the comments did not change while they were read: the
         # markup is then the summary's.
         if not page.object_list or summary == Comment.objects.page_summary(
             article, offset=offset, limit=per_page
         ):
-            if len(BLOCK_MARKUP) >= BLOCK_MARKUP_MAX:
-                BLOCK_MARKUP.clear()
-            BLOCK_MARKUP[key] = markup
+            BLOCK_MARKUP.keep(key, markup)
     return markup
 
 

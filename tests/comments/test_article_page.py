@@ -141,7 +141,7 @@ class CommentBlockTests(TestCase):
 
 
 class ThreadRowsTests(TestCase):
-    """The comment block's two queries, in SQL written out, give what the
+    """The comment block's queries, compiled once, give what the
     ORM gives for the same question (a narrowed queryset takes the ORM's
     way): approved comments only, threads oldest first, replies under their
     thread, pages of threads."""
