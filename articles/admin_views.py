@@ -20,7 +20,7 @@ from reversion.models import Version
 from . import workflow
 from .images import rendition_url
 from .models import Article
-from .views import render_preview
+from .views import preview_banner, render_preview
 
 
 def _article_for_staff(request, pk, *, change=False):
@@ -35,14 +35,7 @@ def _article_for_staff(request, pk, *, change=False):
 def preview(request, pk):
     """The article at its real page layout, whatever its status."""
     article = _article_for_staff(request, pk)
-    return render_preview(
-        request,
-        article,
-        banner=_("Aperçu : « %(status)s », les lecteurs ne voient pas cette page.")
-        % {"status": article.get_status_display()}
-        if not article.is_published()
-        else _("Aperçu de la version enregistrée."),
-    )
+    return render_preview(request, article, banner=preview_banner(article))
 
 
 @require_POST

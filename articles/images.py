@@ -1,7 +1,6 @@
 """Lead image renditions: made once with Pillow when the image is saved, never
 on a page request. Each width exists as WebP and as a JPEG fallback."""
 
-import functools
 import hashlib
 from io import BytesIO
 from pathlib import PurePosixPath
@@ -9,8 +8,6 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from PIL import Image, ImageOps
 
 JPEG_QUALITY = 82
@@ -60,19 +57,10 @@ def build_renditions(field_file, widths=None) -> dict:
     return {"source": field_file.name, "width": width, "height": height, "items": items}
 
 
-@functools.lru_cache(maxsize=20_000)
 def rendition_url(name: str) -> str:
-    """The public URL of a rendition, remembered: a page of teasers shows
-    hundreds and the storage's url() is costly (urljoin). Renditions never
-    change under a name, and media URLs are public and unsigned (see
+    """The public URL of a rendition (media URLs are public and unsigned: see
     STORAGES in settings)."""
     return default_storage.url(name)
-
-
-@receiver(setting_changed)
-def forget_rendition_urls(*, setting, **kwargs):
-    if setting in ("STORAGES", "MEDIA_URL"):
-        rendition_url.cache_clear()
 
 
 SOCIAL_SIZE = (1200, 630)

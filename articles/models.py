@@ -1,39 +1,17 @@
 import math
-from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchVectorField
-from django.db import connections, models, router
-from django.db.models import F, Func, OuterRef, Q, Window
+from django.db import connections, models
+from django.db.models import F, Func, OuterRef, Prefetch, Q, Window
 from django.db.models.functions import RowNumber
-from django.db.models.query import ModelIterable
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import strip_tags
 from django.utils.text import Truncator, slugify
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-
-from omag.sql import CompiledQuery
-
-
-# strip_tags() parses the whole body, and the article page counts its words on
-# every render: remembered per text (a changed body is another key), for the
-# articles being read.
-@lru_cache(maxsize=512)
-def count_words(html: str) -> int:
-    return len(strip_tags(html).split())
-
-
-# Read three times per article page (description, social card, structured
-# data): remembered per text, and per language (Truncator's ellipsis is
-# translated).
-@lru_cache(maxsize=1024)
-def plain_description(override: str, standfirst: str, _language) -> str:
-    text = override or strip_tags(standfirst)
-    return Truncator(" ".join(text.split())).chars(300)
 
 
 def unique_slug(model, value: str, *, exclude_pk=None, max_length: int = 200) -> str:
@@ -46,17 +24,6 @@ def unique_slug(model, value: str, *, exclude_pk=None, max_length: int = 200) ->
     return slug
 
 
-class SectionManager(models.Manager):
-    def in_order(self) -> list:
-        """Every section, in the order readers see them: the home and section
-        pages list them all, in one query compiled once per process
-        (ALL_SECTIONS)."""
-        return [
-            self.model.from_db(self.db, SECTION_COLUMNS, row)
-            for row in ALL_SECTIONS.rows(using=self.db)
-        ]
-
-
 class Section(models.Model):
     name = models.CharField(_("nom"), max_length=100)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
@@ -66,8 +33,6 @@ class Section(models.Model):
         default=0,
         help_text=_("Les rubriques sont listées par ordre croissant."),
     )
-
-    objects = SectionManager()
 
     class Meta:
         ordering = ["order", "name"]
@@ -134,9 +99,6 @@ TEASER_FIELDS = (
     "lead_image_alt",
 )
 
-# What a byline shows of its authors (pages, feeds, structured data).
-BYLINE_AUTHOR_FIELDS = ("display_name", "slug")
-
 # What the article page shows of a related article (and needs to tell whether
 # readers may see it): its teaser has no standfirst, date or byline.
 RELATED_FIELDS = (
@@ -149,85 +111,6 @@ RELATED_FIELDS = (
     "lead_image_renditions",
     "lead_image_alt",
 )
-
-
-def model_columns(model, names):
-    """The attnames of model's fields among names, in the order from_db() takes
-    them."""
-    return [f.attname for f in model._meta.concrete_fields if f.attname in names]
-
-
-def keep_fetched(instance, relation: str, objects: list) -> None:
-    """instance.<relation>.all() answers objects without a query, as after
-    prefetch_related() (which keeps them the same way): the templates and the
-    structured data read the tags and corrections through their managers."""
-    queryset = getattr(instance, relation).get_queryset()
-    queryset._result_cache = objects
-    queryset._prefetch_done = True
-    vars(instance).setdefault("_prefetched_objects_cache", {})[relation] = queryset
-
-
-def add_bylines(articles, *, using) -> None:
-    """Each article's authors in byline order (authors_in_order()), as
-    `byline_authors`, read in one query for all of them."""
-    if not articles:
-        return
-    authors = {article.pk: [] for article in articles}
-    for article_id, *columns in LISTING_BYLINES.rows(*authors, using=using):
-        authors[article_id].append(
-            Author.from_db(using, BYLINE_AUTHOR_COLUMNS, columns)
-        )
-    for article in articles:
-        article.byline_authors = authors[article.pk]
-
-
-class WithBylinesIterable(ModelIterable):
-    """Articles as ArticleQuerySet.with_bylines() yields them (add_bylines())."""
-
-    def __iter__(self):
-        articles = list(super().__iter__())
-        if articles:
-            add_bylines(articles, using=articles[0]._state.db)
-        yield from articles
-
-
-def add_page_lists(article, *, using) -> None:
-    """The lists the article page shows besides its bylines, each in one
-    query compiled once (below): cheaper in CPU than prefetch_related(),
-    whose querysets are built and compiled anew on every page. Tags and
-    corrections are kept as prefetch_related() keeps them."""
-    keep_fetched(
-        article,
-        "tags",
-        [
-            Tag.from_db(using, TAG_COLUMNS, row)
-            for row in ARTICLE_TAGS.rows(article.pk, using=using)
-        ],
-    )
-    article.related_picks = [
-        with_section_from_row(
-            using, row, RELATED_ARTICLE_COLUMNS, RELATED_SECTION_COLUMNS
-        )
-        for row in RELATED_PICKS.rows(article.pk, using=using)
-    ]
-    keep_fetched(
-        article,
-        "corrections",
-        [
-            Correction.from_db(using, CORRECTION_COLUMNS, row)
-            for row in ARTICLE_CORRECTIONS.rows(article.pk, using=using)
-        ],
-    )
-
-
-class ArticlePageIterable(WithBylinesIterable):
-    """Articles with the lists their page shows (ArticleQuerySet.for_detail()),
-    each list in one query per article (add_page_lists())."""
-
-    def __iter__(self):
-        for article in super().__iter__():
-            add_page_lists(article, using=article._state.db)
-            yield article
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -244,19 +127,13 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def next_publication_time(self, *, now=None):
-        """When the next scheduled article goes live (None if none is due):
-        the first of scheduled(). Every reader page asks (it bounds the page
-        cache's keep): compiled once per process (NEXT_PUBLICATION) unless
-        the queryset is narrowed."""
-        if self.query.has_filters():
-            return (
-                self.scheduled(now=now)
-                .order_by("published_at")
-                .values_list("published_at", flat=True)
-                .first()
-            )
-        rows = NEXT_PUBLICATION.rows(now or timezone.now(), using=self.db)
-        return rows[0][0] if rows else None
+        """When the next scheduled article goes live (None if none is due)."""
+        return (
+            self.scheduled(now=now)
+            .order_by("published_at")
+            .values_list("published_at", flat=True)
+            .first()
+        )
 
     def in_section(self, section):
         return self.filter(section=section)
@@ -271,13 +148,16 @@ class ArticleQuerySet(models.QuerySet):
         return self.order_by("-published_at", "-pk")
 
     def with_bylines(self):
-        """Each article with its authors in byline order (authors_in_order()),
-        fetched in one more query for all the articles at once, compiled once
-        per process (LISTING_BYLINES): a listing's prefetch_related() was built
-        and compiled anew on every page, and made a Byline per author."""
-        queryset = self.all()
-        queryset._iterable_class = WithBylinesIterable
-        return queryset
+        """Each article's bylines and their authors (authors_in_order()), in
+        one more query for all the articles."""
+        return self.prefetch_related(
+            Prefetch(
+                "bylines",
+                queryset=Byline.objects.select_related("author").only(
+                    "article_id", "position", "author__display_name", "author__slug"
+                ),
+            )
+        )
 
     def for_listing(self):
         """What a teaser needs (and only that: a listing loads many rows):
@@ -289,16 +169,15 @@ class ArticleQuerySet(models.QuerySet):
             .newest_first()
         )
 
-    def front_page_rows(self, *, latest: int, per_section: int, vendor: str):
+    def front_page(self, *, latest: int, per_section: int):
         """Of these articles, the `latest` newest and the `per_section` newest
-        of each section, newest first, as rows of FRONT_PAGE_COLUMNS (see
-        ArticleManager.front_page()).
+        of each section, in one query (ArticleManager.front_page() splits them).
 
         On PostgreSQL the rows are found by small index scans, one per section
         (a correlated subquery), so the cost does not grow with the number of
         articles; SQLite cannot slice inside a UNION and gets window functions
         instead."""
-        if vendor == "postgresql":
+        if connections[self.db].vendor == "postgresql":
             in_section = self.filter(section=OuterRef("pk")).newest_first()
             ids = (
                 Section.objects.order_by()
@@ -311,16 +190,14 @@ class ArticleQuerySet(models.QuerySet):
                 )
                 .union(self.newest_first().values("pk")[:latest], all=True)
             )
-            rows = self.model.objects.filter(pk__in=ids)
-        else:
-            newest = [F("published_at").desc(), F("pk").desc()]
-            rows = self.annotate(
-                rank=Window(RowNumber(), order_by=newest),
-                section_rank=Window(
-                    RowNumber(), partition_by=F("section_id"), order_by=newest
-                ),
-            ).filter(Q(rank__lte=latest) | Q(section_rank__lte=per_section))
-        return rows.newest_first().values_list(*FRONT_PAGE_COLUMNS)
+            return self.model.objects.filter(pk__in=ids)
+        newest = [F("published_at").desc(), F("pk").desc()]
+        return self.annotate(
+            rank=Window(RowNumber(), order_by=newest),
+            section_rank=Window(
+                RowNumber(), partition_by=F("section_id"), order_by=newest
+            ),
+        ).filter(Q(rank__lte=latest) | Q(section_rank__lte=per_section))
 
     def search(self, query: str):
         """Articles matching a reader's query, best match first (see search.py:
@@ -331,12 +208,26 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_detail(self):
         """Everything the article page shows: the article and its section in one
-        query, then each list it shows in one query (ArticlePageIterable: meant
-        for one article, as the page and the previews get it)."""
-        queryset = self.select_related("section")
-        # What a queryset yields is the ORM's to choose (values() does so too).
-        queryset._iterable_class = ArticlePageIterable
-        return queryset
+        query, then its bylines, tags, corrections and related picks in one
+        query each."""
+        return (
+            self.select_related("section")
+            .with_bylines()
+            .prefetch_related(
+                "tags",
+                "corrections",
+                Prefetch(
+                    "related_links",
+                    queryset=RelatedLink.objects.select_related(
+                        "related__section"
+                    ).only(
+                        "article_id",
+                        "position",
+                        *(f"related__{name}" for name in RELATED_FIELDS),
+                    ),
+                ),
+            )
+        )
 
     def in_review(self):
         return self.filter(status=Article.Status.REVIEW)
@@ -356,53 +247,21 @@ class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
         # The search vector is only read by the database itself; never load it.
         return super().get_queryset().defer("search_vector")
 
-    def published_page(self, slug: str, *, now=None):
-        """The published article of this slug with everything its page shows
-        (as for_detail() gives it), or None: the article and its section in
-        one query compiled once per process (PUBLISHED_ARTICLE), then its
-        lists."""
-        using = router.db_for_read(self.model)
-        rows = PUBLISHED_ARTICLE.rows(slug, now or timezone.now(), using=using)
-        if not rows:
-            return None
-        article = with_section_from_row(
-            using, rows[0], PAGE_ARTICLE_COLUMNS, SECTION_COLUMNS
-        )
-        add_bylines([article], using=using)
-        add_page_lists(article, using=using)
-        return article
-
-    def front_page(self, *, latest: int, per_section: int, sections, now=None):
+    def front_page(self, *, latest: int, per_section: int, now=None):
         """The `latest` newest published articles, and the `per_section`
-        newest of each section (as {section id: articles}), for listing: in
-        one query compiled once per process (FRONT_PAGE), and their bylines in
-        one more. `sections` are every section (the home page lists them
-        anyway): each article's section is taken from them, not joined.
-
-        The newest of all are among the rows fetched, so they are the first
-        ones."""
-        using = router.db_for_read(self.model)
-        rows = FRONT_PAGE.rows(
-            now or timezone.now(),
-            latest=latest,
-            per_section=per_section,
-            vendor=connections[using].vendor,
-            using=using,
+        newest of each section (as {section id: articles}), for listing."""
+        articles = list(
+            self.published(now=now)
+            .front_page(latest=latest, per_section=per_section)
+            .for_listing()
         )
-        sections = {section.pk: section for section in sections}
-        articles = []
-        for row in rows:
-            article = self.model.from_db(using, FRONT_PAGE_COLUMNS, row)
-            if article.section_id in sections:  # else read when shown
-                article.section = sections[article.section_id]
-            articles.append(article)
-        add_bylines(articles, using=using)
         by_section = {}
         for article in articles:
-            # Rows of the newest of all may be older ones of their section.
-            section_articles = by_section.setdefault(article.section_id, [])
-            if len(section_articles) < per_section:
-                section_articles.append(article)
+            # The newest of all may be older ones of their section.
+            in_section = by_section.setdefault(article.section_id, [])
+            if len(in_section) < per_section:
+                in_section.append(article)
+        # The newest of all come first in the rows.
         return articles[:latest], by_section
 
 
@@ -598,12 +457,12 @@ class Article(models.Model):
     def get_meta_description(self) -> str:
         """What search engines and social cards show: the editor's override,
         else the standfirst, in plain text and at most 300 characters."""
-        return plain_description(self.meta_description, self.standfirst, get_language())
+        text = self.meta_description or strip_tags(self.standfirst)
+        return Truncator(" ".join(text.split())).chars(300)
 
     @cached_property
     def word_count(self) -> int:
-        # Read several times per article page (reading time, structured data).
-        return count_words(self.body)
+        return len(strip_tags(self.body).split())
 
     @property
     def reading_minutes(self) -> int:
@@ -618,11 +477,7 @@ class Article(models.Model):
         )
 
     def authors_in_order(self):
-        """Authors as with_bylines() and the article page fetch them
-        (add_bylines()), else from the bylines (prefetched by the admin)."""
-        authors = getattr(self, "byline_authors", None)
-        if authors is not None:
-            return list(authors)
+        """The article's authors in byline order (prefetched by with_bylines())."""
         return [byline.author for byline in self.bylines.all()]
 
     @property
@@ -638,13 +493,11 @@ class Article(models.Model):
         articles of the same section when fewer than `limit` are picked."""
         limit = limit or settings.RELATED_ARTICLES_COUNT
         now = now or timezone.now()
-        picks = getattr(self, "related_picks", None)  # fetched by for_detail()
-        if picks is None:
-            picks = [
-                link.related
-                for link in self.related_links.select_related("related__section")
-            ]
-        picks = [article for article in picks if article.is_published(now=now)][:limit]
+        picks = [
+            link.related
+            for link in self.related_links.all()  # prefetched by for_detail()
+            if link.related.is_published(now=now)
+        ][:limit]
         missing = limit - len(picks)
         if missing > 0:
             exclude = [self.pk, *(a.pk for a in picks)]
@@ -845,102 +698,3 @@ class SlugRedirect(models.Model):
 
     def __str__(self):
         return f"{self.old_slug} → {self.article.slug}"
-
-
-# The lists of the reader pages (WithBylinesIterable, ArticlePageIterable),
-# one query each, compiled once per process.
-BYLINE_AUTHOR_COLUMNS = model_columns(Author, {"id", *BYLINE_AUTHOR_FIELDS})
-LISTING_BYLINES = CompiledQuery(
-    Byline,
-    lambda *article_ids: (
-        Byline.objects.filter(article__in=article_ids)
-        .order_by("article_id", "position")
-        .values_list(
-            "article_id", *(f"author__{name}" for name in BYLINE_AUTHOR_COLUMNS)
-        )
-    ),
-)
-TAG_COLUMNS = model_columns(Tag, {"id", "name", "slug"})
-ARTICLE_TAGS = CompiledQuery(
-    Tag,
-    lambda article_id: (
-        Tag.objects.filter(articles=article_id)
-        .order_by("name")
-        .values_list(*TAG_COLUMNS)
-    ),
-)
-CORRECTION_COLUMNS = model_columns(
-    Correction, {"id", "article_id", "kind", "text", "created_at"}
-)
-ARTICLE_CORRECTIONS = CompiledQuery(
-    Correction,
-    lambda article_id: Correction.objects.filter(article_id=article_id).values_list(
-        *CORRECTION_COLUMNS
-    ),
-)
-RELATED_ARTICLE_COLUMNS = model_columns(Article, {"id", "section_id", *RELATED_FIELDS})
-RELATED_SECTION_COLUMNS = model_columns(Section, {"id", "name", "slug"})
-RELATED_PICKS = CompiledQuery(
-    RelatedLink,
-    lambda article_id: (
-        RelatedLink.objects.filter(article_id=article_id)
-        .order_by("position")
-        .values_list(
-            *(f"related__{name}" for name in RELATED_ARTICLE_COLUMNS),
-            *(f"related__section__{name}" for name in RELATED_SECTION_COLUMNS),
-        )
-    ),
-)
-
-
-def with_section_from_row(using, row, article_columns, section_columns):
-    """An article and its section from a row of the article's columns
-    followed by the section's (RELATED_PICKS, PUBLISHED_ARTICLE)."""
-    split = len(article_columns)
-    article = Article.from_db(using, article_columns, row[:split])
-    article.section = Section.from_db(using, section_columns, row[split:])
-    return article
-
-
-# What the home page's teasers show of an article (its section comes apart).
-FRONT_PAGE_COLUMNS = model_columns(
-    Article,
-    {"id", "section_id", *(name for name in TEASER_FIELDS if "__" not in name)},
-)
-FRONT_PAGE = CompiledQuery(
-    Article,
-    lambda now, *, latest, per_section, vendor: Article.objects.published(
-        now=now
-    ).front_page_rows(latest=latest, per_section=per_section, vendor=vendor),
-)
-
-# What the article page shows of an article and its section: everything but
-# the search vector, which only the database reads.
-PAGE_ARTICLE_COLUMNS = [
-    field.attname
-    for field in Article._meta.concrete_fields
-    if field.attname != "search_vector"
-]
-SECTION_COLUMNS = [field.attname for field in Section._meta.concrete_fields]
-ALL_SECTIONS = CompiledQuery(
-    Section, lambda: Section.objects.values_list(*SECTION_COLUMNS)
-)
-NEXT_PUBLICATION = CompiledQuery(
-    Article,
-    lambda now: (
-        Article.objects.scheduled(now=now)
-        .order_by("published_at")
-        .values_list("published_at")[:1]
-    ),
-)
-PUBLISHED_ARTICLE = CompiledQuery(
-    Article,
-    lambda slug, now: (
-        Article.objects.published(now=now)
-        .filter(slug=slug)
-        .values_list(
-            *PAGE_ARTICLE_COLUMNS,
-            *(f"section__{name}" for name in SECTION_COLUMNS),
-        )
-    ),
-)

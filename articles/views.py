@@ -3,6 +3,7 @@ from django.core import signing
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
@@ -19,9 +20,12 @@ class PublicPageMixin:
     """Reader pages are the same for every reader: the page cache may keep them
     until the next scheduled publication changes what they list."""
 
+    def is_cacheable(self) -> bool:
+        return True
+
     def dispatch(self, request, *args, **kwargs):
         response = super().dispatch(request, *args, **kwargs)
-        if response.status_code == 200:
+        if response.status_code == 200 and self.is_cacheable():
             next_time = Article.objects.next_publication_time()
             mark_cacheable(response, expires_at=next_time and next_time.timestamp())
         return response
@@ -33,11 +37,10 @@ class HomeView(PublicPageMixin, TemplateView):
     per_section = 4
 
     def get_context_data(self, **kwargs):
-        all_sections = Section.objects.in_order()
+        # The section navigation lists them too (see section_nav).
+        all_sections = list(Section.objects.all())
         latest, by_section = Article.objects.front_page(
-            latest=self.latest_count,
-            per_section=self.per_section,
-            sections=all_sections,
+            latest=self.latest_count, per_section=self.per_section
         )
         sections = [
             (section, by_section[section.pk])
@@ -78,7 +81,7 @@ class SectionView(ArticleListView):
 
     def get_subject(self, slug):
         # The navigation lists every section: one query finds this one too.
-        self.all_sections = Section.objects.in_order()
+        self.all_sections = list(Section.objects.all())
         for section in self.all_sections:
             if section.slug == slug:
                 return section
@@ -108,27 +111,46 @@ class TagView(ArticleListView):
 
 
 class ArticleDetailView(PublicPageMixin, DetailView):
+    """A published article; for staff who may change articles, any article
+    (a preview at its real address, never cached)."""
+
     context_object_name = "article"
 
-    def get_object(self, queryset=None):
-        article = Article.objects.published_page(self.kwargs["slug"])
-        if article is None:
-            raise Http404
-        return article
+    def get_queryset(self):
+        if self.request.user.has_perm("articles.change_article"):
+            return Article.objects.for_detail()
+        return Article.objects.published().for_detail()
 
     def get(self, request, *args, **kwargs):
         try:
-            return super().get(request, *args, **kwargs)
+            response = super().get(request, *args, **kwargs)
         except Http404:
             target = SlugRedirect.objects.target_for(kwargs["slug"])
             if target is None:
                 raise
             return HttpResponsePermanentRedirect(target.get_absolute_url())
+        if not self.object.is_published():
+            add_never_cache_headers(response)
+            response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    def get_template_names(self):
+        if self.object.is_published():
+            return ["articles/article_detail.html"]
+        return ["articles/article_preview.html"]
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
+        context = super().get_context_data(
             related=self.object.related_articles(), **kwargs
         )
+        if not self.object.is_published():
+            context["preview_banner"] = preview_banner(self.object)
+        return context
+
+    def is_cacheable(self):
+        # No object when the method is not GET (OPTIONS answers 200 too).
+        article = getattr(self, "object", None)
+        return article is not None and article.is_published()
 
 
 class SearchView(TemplateView):
@@ -157,6 +179,15 @@ class SearchView(TemplateView):
                 page_obj=results.page if results else None,
             )
         )
+
+
+def preview_banner(article) -> str:
+    """What staff read above an article that readers cannot see (yet)."""
+    if article.is_published():
+        return _("Aperçu de la version enregistrée.")
+    return _("Aperçu : « %(status)s », les lecteurs ne voient pas cette page.") % {
+        "status": article.get_status_display()
+    }
 
 
 def render_preview(request, article, *, banner):

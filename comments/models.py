@@ -1,31 +1,10 @@
-from typing import NamedTuple
-
 from django.conf import settings
-from django.db import connections, models
-from django.db.models import (
-    Case,
-    Count,
-    IntegerField,
-    Q,
-    StringAgg,
-    TextField,
-    Value,
-    When,
-)
-from django.db.models.functions import Cast, Coalesce, JSONArray
+from django.db import models
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from omag.sql import CompiledQuery
-
-from .display import ROW_FIELDS
 from .text import comment_html, shown_html
-
-
-def shown_columns():
-    """A comment's ROW_FIELDS as one text (a JSON array: two different
-    comments never give the same text)."""
-    return Cast(JSONArray(*ROW_FIELDS), TextField())
 
 
 class CommentQuerySet(models.QuerySet):
@@ -39,57 +18,27 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(article=article)
 
     def threads(self):
-        """Approved top-level comments, oldest first."""
-        return self.approved().filter(parent__isnull=True).order_by("created_at", "pk")
-
-    def for_display(self):
-        """Only what a comment's markup shows (comments.display.ROW_FIELDS),
-        as dicts: no model instance per comment."""
-        return self.values(*ROW_FIELDS)
-
-    def page_of_threads(self, *, offset: int, limit: int):
-        """threads() from `offset`, at most `limit` of them, with their
-        approved replies, as rows of what a comment's markup shows
-        (ROW_FIELDS), in the order they are shown: these comments' approved
-        ones whose thread (their parent, or themselves for a thread) is one of
-        the page's. A reply is on its thread's article: services.comment_submit
-        and comment_reply_as_newsroom make it so, and the admin shows both
-        read-only."""
-        threads = self.threads()[offset : offset + limit]
+        """Approved top-level comments, oldest first, each with its approved
+        replies (`approved_replies`) fetched in one more query for them all.
+        A reply is on its thread's article: services.comment_submit and
+        comment_reply_as_newsroom make it so."""
         return (
             self.approved()
-            .alias(thread=Coalesce("parent_id", "pk"))
-            .filter(thread__in=threads.values("pk"))
+            .filter(parent__isnull=True)
+            .prefetch_related(
+                Prefetch(
+                    "replies",
+                    queryset=Comment.objects.approved().order_by("created_at", "pk"),
+                    to_attr="approved_replies",
+                )
+            )
             .order_by("created_at", "pk")
-            .values_list(*ROW_FIELDS)
         )
 
-    def page_summary(self, *, offset: int, limit: int):
-        """How many approved comments there are and how many threads, per
-        article, and everything the comments of page_of_threads() show, as
-        one text: (total, threads, shown) rows. `shown` tells apart any two
-        states of the page, so it can key the page's markup."""
-        threads = self.threads()[offset : offset + limit]
-        # In a set order where the database can (SQLite before 3.44 cannot,
-        # but reads them in index order): the same comments, the same text,
-        # however PostgreSQL moved their rows.
-        ordered = connections[self.db].features.supports_aggregate_order_by_clause
-        return (
-            self.approved()
-            .order_by()
-            .alias(thread=Coalesce("parent_id", "pk"))
-            .values("article_id")
-            .annotate(
-                total=Count("pk"),
-                threads=Count("pk", filter=Q(parent__isnull=True)),
-                shown=StringAgg(
-                    shown_columns(),
-                    delimiter=Value("\n"),
-                    filter=Q(thread__in=threads.values("pk")),
-                    order_by="pk" if ordered else None,
-                ),
-            )
-            .values_list("total", "threads", "shown")
+    def counts(self) -> dict:
+        """How many approved comments, and how many threads, in one query."""
+        return self.approved().aggregate(
+            total=Count("pk"), threads=Count("pk", filter=Q(parent__isnull=True))
         )
 
     def by_email(self, email: str):
@@ -105,44 +54,6 @@ class CommentQuerySet(models.QuerySet):
             ).asc(),
             "-created_at",
         )
-
-
-class PageSummary(NamedTuple):
-    total: int  # approved comments
-    threads: int  # approved top-level comments
-    shown: str  # what the page's comments show (CommentQuerySet.page_summary())
-
-
-class CommentManager(models.Manager.from_queryset(CommentQuerySet)):
-    """The two questions every article page asks (comment_block), each
-    compiled to SQL once per process (omag.sql.CompiledQuery)."""
-
-    def page_summary(self, article, *, offset: int, limit: int) -> "PageSummary":
-        """The article's approved comments and its page of threads from
-        `offset` (CommentQuerySet.page_summary()), in one query."""
-        rows = PAGE_SUMMARY.rows(article.pk, offset=offset, limit=limit)
-        total, threads, shown = rows[0] if rows else (0, 0, "")
-        return PageSummary(total, threads, shown or "")
-
-    def threads_with_replies(self, article, *, offset: int, limit: int) -> list[dict]:
-        """The article's page_of_threads() in one query, as dicts of
-        ROW_FIELDS, each thread with its replies under "replies"."""
-        if not limit:
-            return []
-        rows = [
-            dict(zip(ROW_FIELDS, row, strict=True))
-            for row in PAGE_OF_THREADS.rows(article.pk, offset=offset, limit=limit)
-        ]
-        page = []
-        replies = {}
-        for row in rows:
-            if row["parent_id"] is None:
-                page.append(row)
-                replies[row["pk"]] = row["replies"] = []
-        for row in rows:
-            if row["parent_id"] is not None:
-                replies[row["parent_id"]].append(row)
-        return page
 
 
 class Comment(models.Model):
@@ -204,7 +115,7 @@ class Comment(models.Model):
     moderated_at = models.DateTimeField(_("modéré le"), null=True, blank=True)
     created_at = models.DateTimeField(_("écrit le"), auto_now_add=True, db_index=True)
 
-    objects = CommentManager()
+    objects = CommentQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -307,17 +218,3 @@ class ModerationWord(models.Model):
 
     def __str__(self):
         return self.word
-
-
-PAGE_SUMMARY = CompiledQuery(
-    Comment,
-    lambda article_id, *, offset, limit: Comment.objects.filter(
-        article_id=article_id
-    ).page_summary(offset=offset, limit=limit),
-)
-PAGE_OF_THREADS = CompiledQuery(
-    Comment,
-    lambda article_id, *, offset, limit: Comment.objects.filter(
-        article_id=article_id
-    ).page_of_threads(offset=offset, limit=limit),
-)

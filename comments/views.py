@@ -4,19 +4,19 @@ message, their pending comments) comes from `comment_state` after load. The
 `comment_form` page is the same form rendered with its tokens for readers
 without JavaScript and for re-showing a refused comment."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article
+from omag.security import client_ip
 
 from . import services
-from .display import add_markup
 from .forms import CommentForm, form_token
 from .models import Comment
 from .moderation import comments_closed_reason
@@ -29,24 +29,12 @@ def _published_article(slug):
     return get_object_or_404(Article.objects.published(), slug=slug)
 
 
-def _client_ip(request) -> str | None:
-    proxies = settings.COMMENTS_TRUSTED_PROXIES
-    if proxies:
-        hops = [
-            h.strip() for h in request.headers.get("X-Forwarded-For", "").split(",")
-        ]
-        if len(hops) >= proxies:
-            return hops[-proxies]
-    return request.META.get("REMOTE_ADDR")
-
-
-def _mine(request, article) -> list[dict]:
-    """This reader's comments awaiting moderation, with their HTML."""
+def _mine(request, article) -> list[Comment]:
+    """This reader's comments awaiting moderation."""
     pks = request.session.get(SESSION_KEY, []) if hasattr(request, "session") else []
     if not pks:
         return []
-    pending = Comment.objects.on(article).pending().filter(pk__in=pks)
-    return add_markup(pending.for_display(), mine=True)
+    return list(Comment.objects.on(article).pending().filter(pk__in=pks))
 
 
 def _remember(request, comment):
@@ -85,7 +73,7 @@ def comment_post(request, slug):
             email=data["email"],
             body=data["body"],
             parent=data["parent"],
-            ip=_client_ip(request),
+            ip=client_ip(request) or None,
         )
     except services.CommentRefused as refused:
         form.add_error(None, refused)
@@ -153,9 +141,12 @@ def comment_state(request, slug):
             "messages": [str(m) for m in messages.get_messages(request)],
             "pending": [
                 {
-                    "id": comment["pk"],
-                    "parent": comment["parent_id"],
-                    "html": comment["html"],
+                    "id": comment.pk,
+                    "parent": comment.parent_id,
+                    "html": render_to_string(
+                        "comments/includes/comment.html",
+                        {"comment": comment, "mine": True},
+                    ),
                 }
                 for comment in mine
             ],

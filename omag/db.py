@@ -149,10 +149,8 @@ def pin_site(sender, **kwargs) -> None:
 
 
 def connect() -> None:
-    """Listen for editorial changes (once the middleware is installed, i.e.
-    only when a replica is configured)."""
-    from comments.signals import comments_changed
-
+    """Listen for editorial saves (once the middleware is installed, i.e. only
+    when a replica is configured). Apps whose public changes are not plain
+    saves connect their own signal to pin_site (comments, in its AppConfig)."""
     post_save.connect(pin_site, dispatch_uid="omag.db.pin_site.save")
     post_delete.connect(pin_site, dispatch_uid="omag.db.pin_site.delete")
-    comments_changed.connect(pin_site, dispatch_uid="omag.db.pin_site.comments")

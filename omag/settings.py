@@ -115,11 +115,11 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# The queries every reader page asks (omag/sql.py) are prepared once per
-# connection on PostgreSQL, which then skips planning them: that halves its
-# CPU per page. Set to false behind a pooler that cannot keep prepared
-# statements (PgBouncer in transaction mode before 1.21).
-DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
+# Prepared statements on PostgreSQL through Django's documented options
+# (server-side binding, psycopg's prepare_threshold); off by default: see
+# docs/performance.md for what they pay. Keep them off behind a pooler that
+# cannot keep prepared statements (PgBouncer in transaction mode before 1.21).
+DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", False)
 
 # --- Cache ------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -374,9 +374,10 @@ if DATABASE_REPLICA_URL:
     )
 for _database in DATABASES.values():
     if DATABASE_PREPARED_STATEMENTS and "postgresql" in _database["ENGINE"]:
-        # Prepared at their first run. Only omag/sql.py's cursors bind on the
-        # server: Django's bind on the client and are never prepared.
-        _database.setdefault("OPTIONS", {})["prepare_threshold"] = 0
+        # Bound on the server, each statement is prepared at its first run.
+        _database.setdefault("OPTIONS", {}).update(
+            server_side_binding=True, prepare_threshold=0
+        )
 
 # Optional: uploaded media on S3-compatible object storage (pip install
 # 'omag[s3]'); unset, media stays on the local disk under MEDIA_ROOT.

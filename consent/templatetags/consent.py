@@ -1,7 +1,6 @@
 from django import template
 
 from consent.embeds import placeholder_embeds
-from omag.rendering import render_once
 
 register = template.Library()
 
@@ -13,8 +12,8 @@ def consent_embeds(body):
     return placeholder_embeds(body or "")
 
 
-@register.simple_tag(takes_context=True)
+@register.inclusion_tag("consent/banner.html", takes_context=True)
 def consent_banner(context):
-    """The consent dialog (consent/banner.html): the same for every page and
-    every reader, so rendered once per language."""
-    return render_once(context, "consent/banner.html", SITE_NAME=context["SITE_NAME"])
+    """The consent dialog: the same for every page and every reader (consent.js
+    reads the reader's state after load)."""
+    return {"SITE_NAME": context["SITE_NAME"]}

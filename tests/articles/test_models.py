@@ -4,7 +4,7 @@ from django.db import IntegrityError, transaction
 from django.test import TestCase
 from django.utils import timezone
 
-from articles.models import Article, Correction, RelatedLink, Section
+from articles.models import Article, Correction, RelatedLink
 from tests.factories import (
     make_article,
     make_author,
@@ -306,16 +306,3 @@ class LeadImageTests(TestCase):
         article.lead_image = None
         article.save()
         self.assertEqual(Article.objects.get(pk=article.pk).lead_image_renditions, {})
-
-
-class SectionsInOrderTests(TestCase):
-    def test_every_section_as_the_orm_lists_them_in_one_query(self):
-        for name, order in [("Monde", 2), ("Culture", 1), ("Économie", 1)]:
-            make_section(name=name, order=order)
-        with self.assertNumQueries(1):
-            sections = Section.objects.in_order()
-        self.assertEqual(sections, list(Section.objects.all()))
-        self.assertEqual(
-            [(s.name, s.slug, s.description, s.order) for s in sections],
-            list(Section.objects.values_list("name", "slug", "description", "order")),
-        )

@@ -3,11 +3,10 @@ from zoneinfo import ZoneInfo
 
 from django.template import Context, Template
 from django.test import TestCase, override_settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import translation
 
 from articles.models import Article
-from articles.templatetags.articles import SlugURL
 from tests.factories import (
     make_article,
     make_author,
@@ -306,133 +305,10 @@ class TeaserTests(TestCase):
         self.assertContains(home, "+0100")
         self.assertContains(home, "+0200")
 
-    def test_slug_url_is_reverse(self):
-        for language in ("fr", "en"):
-            with translation.override(language):
-                url = SlugURL("articles:detail")
-                self.assertEqual(
-                    url("a-b_9"), reverse("articles:detail", kwargs={"slug": "a-b_9"})
-                )
-                # Not a slug: reverse() decides (and refuses).
-                with self.assertRaises(NoReverseMatch):
-                    url("été")
-
 
 @override_settings(PAGE_CACHE_ENABLED=False)
-class RenderedOnceTests(TestCase):
-    """Teasers, the navigation, the language links and the consent dialog are
-    rendered once per process and reused: whatever they show changes, even
-    behind the ORM's back (no signal, no page cache), shows on the next
-    render."""
-
-    def test_a_changed_article_section_or_author_shows_at_once(self):
-        section = make_section(name="Monde", slug="monde")
-        author = make_author(display_name="Ada Lovelace", slug="ada")
-        article = make_article(
-            section=section, title="Premier titre", slug="premier", authors=[author]
-        )
-        home = reverse("articles:home")
-        for _ in range(2):  # the second render comes from the kept markup
-            page = self.client.get(home)
-            self.assertContains(page, "Premier titre", count=2)
-            self.assertContains(page, ">Ada Lovelace</a>", count=2)
-        urls = (home, section.get_absolute_url())
-        # One change at a time: each alone must show.
-        Article.objects.filter(pk=article.pk).update(title="Titre corrigé")
-        for url in urls:
-            page = self.client.get(url)
-            self.assertContains(page, "Titre corrigé")
-            self.assertNotContains(page, "Premier titre")
-        type(author).objects.filter(pk=author.pk).update(display_name="Ada King")
-        for url in urls:
-            page = self.client.get(url)
-            self.assertContains(page, ">Ada King</a>")
-            self.assertNotContains(page, "Lovelace")
-        type(section).objects.filter(pk=section.pk).update(name="Le monde")
-        for url in urls:
-            # The navigation, and on home the teasers' section label.
-            page = self.client.get(url)
-            self.assertContains(page, ">Le monde</a>")
-            self.assertNotContains(page, ">Monde</a>")
-        with translation.override("en"):
-            page = self.client.get(reverse("articles:home"))
-        self.assertContains(page, "By <a")
-        self.assertContains(page, 'aria-label="Sections"')
-
-    def test_the_article_page_follows_everything_it_shows(self):
-        """The article's main markup (articles/includes/article_main.html) is
-        kept per process: each value it shows, changed behind the ORM's back,
-        shows on the next render, and the page is the one rendered anew."""
-        from articles.models import Author, Correction, Section, Tag
-        from articles.templatetags.articles import ARTICLE_MARKUP
-
-        section = make_section(name="Monde", slug="monde")
-        other = make_section(name="Culture", slug="culture")
-        author = make_author(display_name="Ada Lovelace", slug="ada")
-        tag = make_tag(name="Climat", slug="climat")
-        picked = make_article(section=other, title="Lecture liée", image=True)
-        article = make_article(
-            section=section,
-            title="Premier titre",
-            authors=[author],
-            tags=[tag],
-            related=[picked],
-            image=True,
-        )
-        correction = Correction.objects.create(
-            article=article, kind="correction", text="Une date était fausse."
-        )
-        url = article.get_absolute_url()
-
-        def renditions(article, name):
-            renditions = Article.objects.get(pk=article.pk).lead_image_renditions
-            renditions["items"][0]["jpg"] = name
-            return renditions
-
-        ARTICLE_MARKUP.clear()
-        first = self.client.get(url).content
-        self.assertEqual(self.client.get(url).content, first)
-        self.assertEqual(len(ARTICLE_MARKUP), 1)
-        later = yesterday() + timedelta(hours=5)
-        changes = [
-            (Article, article.pk, {"title": "Titre corrigé"}, "Titre corrigé"),
-            (Article, article.pk, {"standfirst": "Autre chapô"}, "Autre chapô"),
-            (Article, article.pk, {"body": "<p>Autre corps</p>"}, "Autre corps"),
-            (Article, article.pk, {"updated_at": later}, "Mis à jour le"),
-            (Article, article.pk, {"update_note": "Chiffres revus"}, "Chiffres revus"),
-            (Article, article.pk, {"lead_image_caption": "Légende"}, "Légende"),
-            (Article, article.pk, {"lead_image_credit": "AFP"}, "© AFP"),
-            (Article, article.pk, {"lead_image_alt": "Autre image"}, "Autre image"),
-            (
-                Article,
-                article.pk,
-                {"lead_image_renditions": renditions(article, "autre.jpg")},
-                "autre.jpg",
-            ),
-            (
-                Article,
-                picked.pk,
-                {"lead_image_renditions": renditions(picked, "liee.jpg")},
-                "liee.jpg",
-            ),
-            (Section, section.pk, {"name": "Le monde"}, ">Le monde</a>"),
-            (Author, author.pk, {"display_name": "Ada King"}, ">Ada King</a>"),
-            (Tag, tag.pk, {"slug": "climat-2"}, "/sujet/climat-2/"),
-            (Correction, correction.pk, {"text": "Corrigé."}, "Corrigé."),
-            (Article, picked.pk, {"title": "Autre lecture"}, "Autre lecture"),
-            (Section, other.pk, {"name": "Les arts"}, "Les arts"),
-        ]
-        for model, pk, values, shown in changes:
-            with self.subTest(values=values):
-                model.objects.filter(pk=pk).update(**values)
-                page = self.client.get(url).content
-                self.assertIn(shown.encode(), page)
-                ARTICLE_MARKUP.clear()
-                self.assertEqual(self.client.get(url).content, page)
-        with translation.override("en"):
-            page = self.client.get(reverse("articles:detail", args=[article.slug]))
-        self.assertContains(page, "Read also")
-        self.assertContains(page, "min read")
+class SharedFragmentsTests(TestCase):
+    """The language links and the consent dialog, on every reader page."""
 
     def test_language_links_follow_the_page(self):
         section = make_section(slug="monde")

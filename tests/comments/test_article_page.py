@@ -1,19 +1,12 @@
 from datetime import UTC, datetime
-from unittest import mock
 
 from django.contrib.auth.models import User
-from django.db import connection
 from django.template import Context, Template
-from django.template.loader import render_to_string
 from django.test import TestCase, override_settings
-from django.test.utils import CaptureQueriesContext
 from django.utils import translation
-from django.utils.safestring import mark_safe
 
-from comments.display import ROW_FIELDS, blank_form_fields
-from comments.forms import CommentForm
 from comments.models import Comment
-from comments.templatetags.comments import BLOCK_MARKUP, comment_text
+from comments.templatetags.comments import comment_text
 from tests.factories import make_article, make_author, make_tag
 
 from .factories import make_comment
@@ -139,8 +132,26 @@ class CommentBlockTests(TestCase):
             )
         third.delete()
 
+    @override_settings(COMMENTS_PER_PAGE=1)
+    def test_pages_past_the_last_show_the_last(self):
+        article = make_article()
+        make_comment(article, body="Premier avis.")
+        make_comment(article, body="Second avis.")
+        url = article.get_absolute_url()
+        for asked in ["2", "3", "99999999999", "0", "-1"]:
+            with self.subTest(asked=asked):
+                response = self.client.get(url, {"commentaires": asked})
+                self.assertContains(response, "Second avis.")
+                self.assertNotContains(response, "Premier avis.")
+                self.assertContains(response, "Page 2 sur 2")
+        for asked in ["1", "x", "1.5", "١"]:
+            with self.subTest(asked=asked):
+                response = self.client.get(url, {"commentaires": asked})
+                self.assertContains(response, "Premier avis.")
+                self.assertContains(response, "Page 1 sur 2")
 
-class ThreadRowsTests(TestCase):
+
+class ThreadsQueryTests(TestCase):
     """The comment block's queries, compiled once, give what the
     ORM gives for the same question (a narrowed queryset takes the ORM's
     way): approved comments only, threads oldest first, replies under their
@@ -172,241 +183,37 @@ class ThreadRowsTests(TestCase):
         )
         cls.threads = threads
 
-    def test_page_summary(self):
-        """The approved comments (replies under a held thread too), the
-        approved threads, and what the page's comments show, in one query."""
+    def test_counts(self):
+        """The approved comments (replies under a held thread too) and the
+        approved threads, in one query."""
         with self.assertNumQueries(1):
-            total, threads, shown = Comment.objects.page_summary(
-                self.article, offset=0, limit=50
-            )
-        self.assertEqual((total, threads), (11, 6))
+            counts = Comment.objects.on(self.article).counts()
+        self.assertEqual(counts, {"total": 11, "threads": 6})
         self.assertEqual(
-            list(
-                Comment.objects.filter(article=self.article).page_summary(
-                    offset=0, limit=50
-                )
-            ),
-            [(total, threads, shown)],
-        )
-        self.assertEqual(
-            Comment.objects.page_summary(make_article(), offset=0, limit=50),
-            (0, 0, ""),
-        )
-        self.assertEqual(
-            Comment.objects.page_summary(self.article, offset=6, limit=50),
-            (11, 6, ""),
+            Comment.objects.on(make_article()).counts(), {"total": 0, "threads": 0}
         )
 
-    def test_the_summary_follows_what_the_page_shows(self):
-        """Any change to what a comment of the page shows changes the
-        summary; a change to what it does not show, or to another page,
-        does not."""
-        first = self.threads[0]
-
-        def summary():
-            return Comment.objects.page_summary(self.article, offset=0, limit=2)
-
-        before = summary()
-        comments = Comment.objects.filter(pk=first.pk)
-        comments.update(email="autre@example.org")
-        Comment.objects.filter(pk=self.threads[4].pk).update(name="Page 3")
-        self.assertEqual(summary(), before)
-        for change in [
-            {"name": "Autre nom"},
-            {"body": "Autre texte"},
-            {"body_html": "<p>Autre</p>"},
-            {"created_at": datetime(2026, 1, 1, tzinfo=UTC)},
-            {"staff_author": User.objects.create_user("redac")},
-        ]:
-            with self.subTest(change=change):
-                comments.update(**change)
-                self.assertNotEqual(summary(), before)
-                before = summary()
-        reply = Comment.objects.filter(parent=first).first()
-        Comment.objects.filter(pk=reply.pk).update(status=Comment.Status.SPAM)
-        self.assertNotEqual(summary(), before)
-
-    def test_threads_with_replies(self):
-        with self.assertNumQueries(1):
-            page = Comment.objects.threads_with_replies(
-                self.article, offset=0, limit=50
-            )
+    def test_threads_with_their_approved_replies(self):
+        with self.assertNumQueries(2):
+            threads = list(Comment.objects.on(self.article).threads())
+            replies = [
+                [reply.pk for reply in thread.approved_replies] for thread in threads
+            ]
         self.assertEqual(
-            [thread["pk"] for thread in page],
+            [thread.pk for thread in threads],
             [thread.pk for thread in self.threads]
             + [Comment.objects.get(name="Sans save").pk],
         )
-        self.assertEqual(
-            [len(thread["replies"]) for thread in page], [2, 0, 0, 1, 0, 0]
-        )
         first = self.threads[0]
         self.assertEqual(
-            page[0]["replies"],
-            list(Comment.objects.filter(parent=first).for_display()),
+            replies[0], list(first.replies.approved().values_list("pk", flat=True))
         )
-        self.assertEqual(
-            {key: value for key, value in page[0].items() if key != "replies"},
-            Comment.objects.filter(pk=first.pk).for_display().get(),
-        )
-        self.assertIsNotNone(page[0]["created_at"].tzinfo)
-        self.assertEqual(page[-1]["body_html"], "")
-
-    def test_as_the_orm_gives_them(self):
-        """The compiled query's rows are the queryset's, whatever the page."""
-        comments = Comment.objects.filter(article=self.article)
-        for offset, limit in [(0, 50), (0, 2), (2, 2), (3, 3), (5, 2), (6, 2)]:
-            with self.subTest(offset=offset, limit=limit):
-                page = Comment.objects.threads_with_replies(
-                    self.article, offset=offset, limit=limit
-                )
-                shown = [
-                    comment
-                    for thread in page
-                    for comment in (thread, *thread["replies"])
-                ]
-                rows = comments.page_of_threads(offset=offset, limit=limit)
-                self.assertEqual(
-                    sorted(
-                        tuple(comment[field] for field in ROW_FIELDS)
-                        for comment in shown
-                    ),
-                    sorted(rows),
-                )
-
-    def test_no_query_for_no_thread(self):
-        with self.assertNumQueries(0):
-            self.assertEqual(
-                Comment.objects.threads_with_replies(self.article, offset=0, limit=0),
-                [],
-            )
-
-
-@override_settings(PAGE_CACHE_ENABLED=False)
-class KeptBlockTests(TestCase):
-    """The comment block is rendered once per process for each state of its
-    page of comments (comments.templatetags.comments.BLOCK_MARKUP)."""
-
-    # The loops comment_block.html had.
-    LOOPS = Template(
-        '<ol class="comment-list" data-comments-list>\n    '
-        "{% for thread in threads %}<li>\n      {{ thread.html }}\n      "
-        '{% if thread.replies %}<ol class="comment-replies">\n        '
-        "{% for reply in thread.replies %}<li>{{ reply.html }}</li>{% endfor %}"
-        "\n      </ol>{% endif %}\n    </li>{% endfor %}\n  </ol>"
-    )
-
-    def test_the_list_as_the_loops_wrote_it(self):
-        reply = {"html": mark_safe("<p>reply</p>")}
-        for threads in [
-            [],
-            [{"html": mark_safe("<p>alone</p>"), "replies": []}],
-            [
-                {"html": mark_safe("<p>a</p>"), "replies": [reply, reply]},
-                {"html": mark_safe("<p>b</p>"), "replies": []},
-            ],
-        ]:
-            with self.subTest(threads=len(threads)):
-                pairs = [
-                    (thread["html"], [r["html"] for r in thread["replies"]])
-                    for thread in threads
-                ]
-                self.assertEqual(
-                    render_to_string(
-                        "comments/includes/comment_list.html", {"threads": pairs}
-                    ),
-                    self.LOOPS.render(Context({"threads": threads})),
-                )
-
-    def test_rendered_once_then_one_query(self):
-        """A page whose comments did not change costs the summary alone; read
-        and rendered anew, it is the same page."""
-        article = make_article()
-        thread = make_comment(article, body="Premier avis.")
-        make_comment(article, parent=thread, body="Une réponse.")
-        url = article.get_absolute_url()
-        BLOCK_MARKUP.clear()
-        with CaptureQueriesContext(connection) as cold:
-            first = self.client.get(url).content
-        with CaptureQueriesContext(connection) as warm:
-            self.assertEqual(self.client.get(url).content, first)
-        # The page of threads, and the summary read again to keep the block.
-        self.assertEqual(len(cold), len(warm) + 2)
-        BLOCK_MARKUP.clear()
-        self.assertEqual(self.client.get(url).content, first)
-
-    def test_the_page_follows_its_comments(self):
-        """A comment approved, edited or removed behind the page's back (no
-        signal, no page cache) shows, changes or goes at the next render."""
-        article = make_article()
-        thread = make_comment(article, body="Premier avis.")
-        pending = make_comment(
-            article, parent=thread, status=Comment.Status.PENDING, body="Réponse."
-        )
-        url = article.get_absolute_url()
-        self.assertNotContains(self.client.get(url), "Réponse.")
-        Comment.objects.filter(pk=pending.pk).update(status="approved")
-        response = self.client.get(url)
-        self.assertContains(response, '<ol class="comment-replies">')
-        self.assertContains(response, "Réponse.")
-        self.assertContains(response, "2 commentaires")
-        Comment.objects.filter(pk=pending.pk).update(name="Nom changé")
-        self.assertContains(self.client.get(url), "Nom changé")
-        Comment.objects.filter(pk=pending.pk).delete()
-        response = self.client.get(url)
-        self.assertNotContains(response, "Réponse.")
-        self.assertNotContains(response, '<ol class="comment-replies">')
-        self.assertContains(response, "Premier avis.")
-        self.assertContains(response, "1 commentaire<")
-
-    def test_not_kept_when_the_comments_change_while_read(self):
-        """A reply approved between the summary and the rows: the block shown
-        has it, and is not kept under the older summary."""
-        article = make_article()
-        thread = make_comment(article, body="Premier avis.")
-        late = make_comment(
-            article, parent=thread, status=Comment.Status.PENDING, body="Tardif."
-        )
-        read = Comment.objects.threads_with_replies
-
-        def approve_then_read(*args, **kwargs):
-            Comment.objects.filter(pk=late.pk).update(status="approved")
-            return read(*args, **kwargs)
-
-        BLOCK_MARKUP.clear()
-        with mock.patch.object(
-            Comment.objects, "threads_with_replies", approve_then_read
-        ):
-            response = self.client.get(article.get_absolute_url())
-        self.assertContains(response, "Tardif.")
-        self.assertEqual(BLOCK_MARKUP, {})
-        response = self.client.get(article.get_absolute_url())
-        self.assertContains(response, "Tardif.")
-        self.assertContains(response, "2 commentaires")
-        self.assertEqual(len(BLOCK_MARKUP), 1)
-
-    @override_settings(COMMENTS_PER_PAGE=1)
-    def test_pages_past_the_last_show_the_last(self):
-        article = make_article()
-        make_comment(article, body="Premier avis.")
-        make_comment(article, body="Second avis.")
-        url = article.get_absolute_url()
-        for asked in ["2", "3", "99999999999", "0", "-1"]:
-            with self.subTest(asked=asked):
-                response = self.client.get(url, {"commentaires": asked})
-                self.assertContains(response, "Second avis.")
-                self.assertNotContains(response, "Premier avis.")
-                self.assertContains(response, "Page 2 sur 2")
-        for asked in ["1", "x", "1.5", "١"]:
-            with self.subTest(asked=asked):
-                response = self.client.get(url, {"commentaires": asked})
-                self.assertContains(response, "Premier avis.")
-                self.assertContains(response, "Page 1 sur 2")
+        self.assertEqual([len(r) for r in replies], [2, 0, 0, 1, 0, 0])
 
 
 @override_settings(PAGE_CACHE_ENABLED=False)
 class CommentMarkupTests(TestCase):
-    """Each comment's markup is rendered once per process and reused
-    (comments.display): what it shows must follow the comment and the render."""
+    """What each comment shows, in each language and state."""
 
     def test_dates_as_the_date_filter_shows_them(self):
         article = make_article()
@@ -464,24 +271,6 @@ class CommentMarkupTests(TestCase):
         self.assertContains(response, "<p>un</p>\n<p>deux</p>", html=False)
 
 
-class BlankFormMarkupTests(TestCase):
-    def test_the_article_page_shows_the_fields_django_renders(self):
-        """The article page's form (blank: its tokens come from comments.js)
-        is rendered once per language and reused: it stays the form Django
-        renders, with the same labels, help text, attributes and aria links."""
-        article = make_article()
-        for language in ("fr", "en"):
-            with self.subTest(language=language), translation.override(language):
-                # Made in the language: the label suffix (" :", ":") is too.
-                form = CommentForm(article=article)
-                fields = render_to_string(
-                    "comments/includes/form_fields.html", {"form": form}
-                )
-                self.assertHTMLEqual(blank_form_fields(), fields)
-                response = self.client.get(article.get_absolute_url())
-                self.assertContains(response, fields, html=False)
-
-
 @override_settings(PAGE_CACHE_ENABLED=False)
 class ArticlePageQueryCountTests(TestCase):
     """The article page's queries do not grow with its comments (rendered,
@@ -499,15 +288,12 @@ class ArticlePageQueryCountTests(TestCase):
     def test_query_count_with_200_comments(self):
         """With 200 comments (threads and replies) the article page runs the
         same number of queries as with two: the article page's eight (see
-        tests/articles/test_query_counts.py) and the comments' summary; when
-        the comment block is rendered anew, the page's threads with their
-        replies and the summary again (see KeptBlockTests)."""
+        tests/articles/test_query_counts.py), the comments' counts, the
+        page's threads and their replies."""
         url = self.article.get_absolute_url()
         with self.assertNumQueries(11):
             response = self.client.get(url)
         self.assertEqual(response.status_code, 200)
-        with self.assertNumQueries(9):
-            self.client.get(url)
         threads = [make_comment(self.article) for _ in range(100)]
         for thread in threads[:98]:
             make_comment(self.article, parent=thread)
@@ -515,8 +301,6 @@ class ArticlePageQueryCountTests(TestCase):
         with self.assertNumQueries(11):
             response = self.client.get(url)
         self.assertContains(response, "200 commentaires")
-        with self.assertNumQueries(9):
-            self.client.get(url)
 
 
 class EnglishPageTests(TestCase):

@@ -125,6 +125,28 @@ class PreviewTests(TestCase):
         )
         self.assertIn("no-cache", response["Cache-Control"])
 
+    def test_staff_who_may_change_articles_see_a_draft_at_its_address(self):
+        """The article page widens to drafts for them: a preview with its
+        banner, never cached, never indexed; readers still get a 404."""
+        self.client.login(username=self.editor.username, password=PASSWORD)
+        response = self.client.get(self.draft.get_absolute_url())
+        self.assertContains(
+            response, '<h1 class="article__title">Brouillon secret</h1>'
+        )
+        self.assertContains(response, "les lecteurs ne voient pas cette page")
+        self.assertIn("no-cache", response["Cache-Control"])
+        self.assertIn("private", response["Cache-Control"])
+        self.assertEqual(response["X-Robots-Tag"], "noindex, nofollow")
+        self.client.logout()
+        self.assertEqual(
+            self.client.get(self.draft.get_absolute_url()).status_code, 404
+        )
+        moderator = make_user("Modérateur")
+        self.client.login(username=moderator.username, password=PASSWORD)
+        self.assertEqual(
+            self.client.get(self.draft.get_absolute_url()).status_code, 404
+        )
+
     def test_anonymous_cannot_use_the_staff_preview(self):
         response = self.client.get(f"/admin/articles/article/{self.draft.pk}/preview/")
         self.assertEqual(response.status_code, 302)
