@@ -11,6 +11,8 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
+from omag.pagecache import mark_cacheable
+
 from .images import rendition_url
 from .models import Article, Author, Section
 
@@ -28,7 +30,9 @@ class LatestArticlesFeed(Feed):
         # One copy per request: the instance in the URLconf is shared by threads.
         feed = copy.copy(self)
         feed.request = request
-        return Feed.__call__(feed, request, *args, **kwargs)
+        response = Feed.__call__(feed, request, *args, **kwargs)
+        # The same for every reader: purged with the articles it lists.
+        return mark_cacheable(response) if response.status_code == 200 else response
 
     def title(self, obj=None):
         return settings.SITE_NAME
@@ -52,7 +56,8 @@ class LatestArticlesFeed(Feed):
             self.published(obj)
             .for_listing()
             .prefetch_related("tags")
-            .defer(None)[:FEED_LENGTH]
+            .defer(None)
+            .defer("search_vector")[:FEED_LENGTH]
         )
 
     def item_title(self, item):

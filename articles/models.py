@@ -87,6 +87,10 @@ class Tag(models.Model):
         return reverse("articles:tag", kwargs={"slug": self.slug})
 
 
+# The home page: the newest articles, then the newest of each section.
+FRONT_PAGE_LATEST = 7
+FRONT_PAGE_PER_SECTION = 4
+
 # The columns a teaser shows (ArticleQuerySet.for_listing()).
 TEASER_FIELDS = (
     "title",

@@ -10,15 +10,23 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from omag.pagecache import mark_cacheable
 
-from .models import Article, Author, Section, SlugRedirect, Tag
+from .models import (
+    FRONT_PAGE_LATEST,
+    FRONT_PAGE_PER_SECTION,
+    Article,
+    Author,
+    Section,
+    SlugRedirect,
+    Tag,
+)
 from .pagination import CountlessPaginator
 from .search import SearchForm, search
 from .workflow import preview_article_pk
 
 
 class PublicPageMixin:
-    """Reader pages are the same for every reader: the page cache may keep them
-    until the next scheduled publication changes what they list."""
+    """Reader pages are the same for every reader: the page cache keeps them
+    until what they show changes (articles/purge.py)."""
 
     def is_cacheable(self) -> bool:
         return True
@@ -26,21 +34,18 @@ class PublicPageMixin:
     def dispatch(self, request, *args, **kwargs):
         response = super().dispatch(request, *args, **kwargs)
         if response.status_code == 200 and self.is_cacheable():
-            next_time = Article.objects.next_publication_time()
-            mark_cacheable(response, expires_at=next_time and next_time.timestamp())
+            mark_cacheable(response)
         return response
 
 
 class HomeView(PublicPageMixin, TemplateView):
     template_name = "articles/home.html"
-    latest_count = 7
-    per_section = 4
 
     def get_context_data(self, **kwargs):
         # The section navigation lists them too (see section_nav).
         all_sections = list(Section.objects.all())
         latest, by_section = Article.objects.front_page(
-            latest=self.latest_count, per_section=self.per_section
+            latest=FRONT_PAGE_LATEST, per_section=FRONT_PAGE_PER_SECTION
         )
         sections = [
             (section, by_section[section.pk])

@@ -143,6 +143,9 @@ class CommentAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
+        if change and form.changed_data and obj.status == Comment.Status.APPROVED:
+            # An approved comment edited: its article's pages show the change.
+            services.comments_shown_changed(article_ids={obj.article_id})
         reply = form.cleaned_data.get("newsroom_reply", "").strip()
         if reply:
             if not self.has_moderate_permission(request):
@@ -153,6 +156,15 @@ class CommentAdmin(admin.ModelAdmin):
             self.message_user(
                 request, _("Réponse de la rédaction publiée."), messages.SUCCESS
             )
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.comments_shown_changed(article_ids={obj.article_id})
+
+    def delete_queryset(self, request, queryset):
+        article_ids = set(queryset.values_list("article_id", flat=True))
+        super().delete_queryset(request, queryset)
+        services.comments_shown_changed(article_ids=article_ids)
 
     def get_urls(self):
         return [

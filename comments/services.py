@@ -96,7 +96,9 @@ def _check_limits(*, article, email: str, body: str, ip: str | None) -> bool:
     return by_ip is not None and by_email is not None
 
 
-def _changed_on_commit(article_ids: set) -> None:
+def comments_shown_changed(*, article_ids: set) -> None:
+    """Tell (after commit) that readers may see these articles' comments
+    differently: their pages are purged from the page cache."""
     transaction.on_commit(
         lambda: comments_changed.send(sender=Comment, article_ids=article_ids)
     )
@@ -151,7 +153,7 @@ def comment_submit(
         if comment.status == Comment.Status.PENDING:
             transaction.on_commit(moderators_notify)
         elif comment.status == Comment.Status.APPROVED:
-            _changed_on_commit({article.pk})
+            comments_shown_changed(article_ids={article.pk})
     return comment
 
 
@@ -175,7 +177,7 @@ def comments_moderate(*, comments, status: str, moderator) -> int:
                 moderator,
                 now,
             )
-        _changed_on_commit({c.article_id for c in changed})
+        comments_shown_changed(article_ids={c.article_id for c in changed})
     for comment in comments:
         if isinstance(comment, Comment):
             comment.status, comment.moderated_by, comment.moderated_at = (
@@ -228,7 +230,7 @@ def comment_reply_as_newsroom(*, parent: Comment, body: str, moderator) -> Comme
             moderated_by=moderator,
             moderated_at=now,
         )
-        _changed_on_commit({reply.article_id})
+        comments_shown_changed(article_ids={reply.article_id})
     return reply
 
 
@@ -338,7 +340,7 @@ def commenter_erase(*, email: str) -> dict:
         )
         article_ids = set(theirs.values_list("article_id", flat=True))
         _deleted, by_model = theirs.exclude(pk__in=keep).delete()
-        _changed_on_commit(article_ids)
+        comments_shown_changed(article_ids=article_ids)
     return {"deleted": by_model.get("comments.Comment", 0), "anonymised": anonymised}
 
 

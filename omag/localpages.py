@@ -7,6 +7,8 @@ process or node, so it is used only while this process listens to the
 invalidations that omag.pagecache publishes on Redis (pub/sub): a listener
 thread empties it at each one, and disables it whenever the subscription is
 lost (what was published meanwhile is unknown) until it is subscribed again.
+It holds fresh pages only, each until its freshness or the page cache's next
+deadline ends. Kept because it pays (docs/performance.md, "The local copy").
 """
 
 import contextlib
@@ -51,16 +53,17 @@ class LocalPages:
             target=self._listen, name="omag-page-invalidations", daemon=True
         ).start()
 
-    def get(self, key):
+    def get(self, key, now: float):
         if not self.listening or time.monotonic() - self.heard > TRUSTED_FOR:
             return None
-        entry = self._pages.get(key)
-        if entry is None or entry["expires"] <= time.time():
+        kept = self._pages.get(key)
+        if kept is None or kept[1] <= now:
             return None
-        return entry
+        return kept[0]
 
-    def put(self, key, entry, epoch: int) -> None:
-        """Keep a page read (or rendered) while `epoch` was current."""
+    def put(self, key, entry, epoch: int, *, until: float) -> None:
+        """Keep a fresh page read (or rendered) while `epoch` was current,
+        until `until` at the latest (its freshness, the next deadline)."""
         size = len(entry["content"])
         if size > self.max_bytes // 8:
             return
@@ -68,11 +71,11 @@ class LocalPages:
             if not self.listening or epoch != self.epoch:
                 return  # an invalidation came in between: it may be stale
             if (old := self._pages.pop(key, None)) is not None:
-                self._bytes -= len(old["content"])
-            self._pages[key] = entry
+                self._bytes -= len(old[0]["content"])
+            self._pages[key] = (entry, until)
             self._bytes += size
             while self._bytes > self.max_bytes:
-                _, dropped = self._pages.popitem(last=False)
+                _, (dropped, _until) = self._pages.popitem(last=False)
                 self._bytes -= len(dropped["content"])
 
     def clear(self) -> None:
@@ -122,27 +125,35 @@ class LocalPages:
 
 
 _instances: dict = {}
+_publishers: dict = {}
 _instances_lock = threading.Lock()
 
 
-def _redis_cache():
-    if not settings.PAGE_CACHE_LOCAL_BYTES:
+def _redis_location(cache) -> str | None:
+    """The Redis server of the page cache, if it is one (the first of a list,
+    as Django's backend writes to the first)."""
+    if not settings.PAGE_CACHE_LOCAL_BYTES or not isinstance(cache, RedisCache):
         return None
-    cache = caches[settings.PAGE_CACHE_ALIAS]
-    return cache if isinstance(cache, RedisCache) else None
+    location = settings.CACHES[settings.PAGE_CACHE_ALIAS]["LOCATION"]
+    if isinstance(location, str):
+        location = location.split(",")
+    return location[0]
 
 
-def _key(cache) -> tuple:
-    # Per process (a fork does not inherit the listener thread) and server.
-    return (os.getpid(), cache._servers[0], cache.make_key(CHANNEL))
+def _key(cache):
+    """Per process (a fork does not inherit the listener thread), server and
+    channel; None when there is no copy (switched off, or not Redis)."""
+    location = _redis_location(cache)
+    if location is None:
+        return None
+    return (os.getpid(), location, cache.make_key(CHANNEL))
 
 
 def local_pages() -> LocalPages | None:
-    """This process's copy for the page cache, or None when there is none:
-    switched off, or a cache that is not Redis (nothing to listen to)."""
-    if (cache := _redis_cache()) is None:
+    """This process's copy for the page cache, or None when there is none."""
+    key = _key(caches[settings.PAGE_CACHE_ALIAS])
+    if key is None:
         return None
-    key = _key(cache)
     if (pages := _instances.get(key)) is None:
         with _instances_lock:
             if (pages := _instances.get(key)) is None:
@@ -154,13 +165,17 @@ def local_pages() -> LocalPages | None:
 
 def publish_invalidation() -> None:
     """Tell every process (this one at once) that cached pages changed.
-    Raises when Redis is unreachable: the caller postpones the invalidation,
-    and the listeners, cut off too, have dropped their copies."""
-    if (cache := _redis_cache()) is None:
+    Raises when Redis is unreachable: the caller postpones the purge, and
+    the listeners, cut off too, have dropped their copies."""
+    key = _key(caches[settings.PAGE_CACHE_ALIAS])
+    if key is None:
         return
-    key = _key(cache)
     token = b""
     if (pages := _instances.get(key)) is not None:
         pages.clear()
         token = pages.token
-    cache._cache.get_client(write=True).publish(key[2], token)
+    if (client := _publishers.get(key[:2])) is None:
+        client = _publishers[key[:2]] = redis.Redis.from_url(
+            key[1], socket_connect_timeout=0.5, socket_timeout=1
+        )
+    client.publish(key[2], token)

@@ -1,19 +1,37 @@
-"""Whole-page cache for anonymous readers.
+"""Whole-page cache for anonymous readers, purged exactly.
 
 Django's cache middleware keys pages by URL and headers but cannot drop the
-pages one edit changes, so this one keeps generations beside each page:
+pages one edit changes, so this one keeps generations beside the pages (as
+djangoproject.com's `generation_key()` does):
 
-- one site generation, bumped by any editorial change (an article, section,
-  author, tag or related link saved), since navigation and listings show them;
-- one generation per path, bumped when only that page changed (a comment
-  approved under an article).
+- one generation per path, bumped by `purge_paths()` when the pages at that
+  path (with any page number: ?page=2, ?commentaires=3…) changed: the apps
+  work out which paths show what changed (articles/purge.py);
+- one site generation, bumped by `purge_all()` when every page changed (a
+  section renamed: the navigation shows it everywhere).
 
-A stored page remembers the generations it was rendered under and the time it
-must expire (the next scheduled publication); a hit is one cache round trip,
-no template, no database query. Views opt in by calling `mark_cacheable()`;
-only responses without cookies, for requests without a session, are kept.
+A lookup is one round trip to the shared cache: the page, both generations
+and the next deadline. A page is fresh while the generations are the ones it
+was rendered under and for PAGE_CACHE_TIMEOUT at most; a generation lives
+that long after its last bump, so that a missing one can only mean that
+every page rendered before it is no longer fresh anyway.
+
+A stale page is kept (PAGE_CACHE_KEEP): while one worker renders it again
+(a short lock in the shared cache), other readers get the previous copy, so
+a purge costs one render however many readers ask; and while the database
+is unreachable, readers get the previous copy instead of an error.
+
+Deadlines: an app that knows when pages will change by themselves (a
+scheduled article going live) registers a handler (`deadline_handlers`); the
+first request past the deadline runs the handlers, which purge what changed
+and tell the next deadline.
+
+Views opt in by calling `mark_cacheable()`; only responses without cookies,
+for requests without a session, are kept. Every response the cache handles
+says how in `X-Page-Cache`: hit, stale or miss (rendered now).
 """
 
+import functools
 import hashlib
 import logging
 import time
@@ -28,73 +46,143 @@ from .localpages import local_pages, publish_invalidation
 
 logger = logging.getLogger(__name__)
 
-SITE_GENERATION_KEY = "pagecache:gen:site"
+# The format of what is stored: a release that changes it changes this, so
+# that it never reads what an older one left in the shared cache.
+FORMAT = "pagecache:2:"
+SITE_GENERATION_KEY = FORMAT + "gen:site"
+DEADLINE_KEY = FORMAT + "deadline"
+DEADLINE_LOCK_KEY = FORMAT + "deadline:lock"
+CACHEABLE_ATTR = "_omag_page_cacheable"
+# Generations outlive the freshness of the pages rendered before them.
+GENERATION_MARGIN = 60
 _UNCACHED_PREFIXES = tuple(
     "/" + url.lstrip("/")
     for url in (settings.STATIC_URL, settings.MEDIA_URL)
     if url and not url.startswith(("http://", "https://", "//"))
 )
-CACHEABLE_ATTR = "_omag_page_cacheable"
+
+# Callables (since: float | None, now: float) -> float | None, registered by
+# apps in AppConfig.ready(): purge what changed by itself since `since` (None:
+# unknown, e.g. after the cache was emptied) and return the next moment
+# something will (None: nothing planned).
+deadline_handlers = []
 
 
 def _cache():
     return caches[settings.PAGE_CACHE_ALIAS]
 
 
-def _page_key(path: str) -> str:
-    return "pagecache:page:" + hashlib.sha256(path.encode()).hexdigest()
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
 
 
-def _path_generation_key(path: str) -> str:
-    return "pagecache:gen:path:" + hashlib.sha256(path.encode()).hexdigest()
+def page_key(full_path: str) -> str:
+    return FORMAT + "page:" + _digest(full_path)
 
 
-def _bump(key: str) -> None:
-    cache = _cache()
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, int(time.time() * 1000), timeout=None)
+def path_generation_key(path: str) -> str:
+    return FORMAT + "gen:path:" + _digest(path)
+
+
+def _lock_key(full_path: str) -> str:
+    return FORMAT + "lock:" + _digest(full_path)
+
+
+def _new_generation() -> str:
+    return f"{time.time_ns():x}"
 
 
 class _Missed:
-    """An invalidation this process could not make (cache down): Redis may
-    come back with the pages it held (persistence), so the whole site is
-    invalidated by the next request that reaches the cache."""
+    """A purge this process could not make (cache down): Redis may come back
+    with the pages it held, so the whole site is purged by the next request
+    that reaches the cache."""
 
     site = False
 
 
-def invalidate_site() -> None:
-    """Every cached page is stale: the next request renders it again."""
+def _generation_timeout() -> int:
+    return settings.PAGE_CACHE_TIMEOUT + GENERATION_MARGIN
+
+
+def purge_all() -> None:
+    """Every cached page is stale: each is rendered again on its next request."""
     try:
-        _bump(SITE_GENERATION_KEY)
+        _cache().set(
+            SITE_GENERATION_KEY, _new_generation(), timeout=_generation_timeout()
+        )
         publish_invalidation()
         _Missed.site = False
     except Exception:  # noqa: BLE001 - a cache outage must not break a save
         if not _Missed.site:  # once, not on every retry
-            logger.warning("Page cache unreachable: site invalidation postponed")
+            logger.warning("Page cache unreachable: site purge postponed")
         _Missed.site = True
 
 
-def invalidate_paths(paths) -> None:
+def purge_paths(paths) -> None:
     """The pages at these paths (e.g. one article in each language), with any
-    query string, are stale."""
+    query string, are stale. Call it once the change is committed: a page
+    rendered before would be stored under the new generation otherwise."""
+    generation = _new_generation()
+    keys = {path_generation_key(path): generation for path in set(paths)}
+    if not keys:
+        return
     try:
-        for path in paths:
-            _bump(_path_generation_key(path))
+        _cache().set_many(keys, timeout=_generation_timeout())
         publish_invalidation()
     except Exception:  # noqa: BLE001
         if not _Missed.site:
-            logger.warning("Page cache unreachable: path invalidation postponed")
+            logger.warning("Page cache unreachable: path purge postponed")
         _Missed.site = True
 
 
-def mark_cacheable(response, *, expires_at: float | None = None):
-    """Let the page cache keep this response, until `expires_at` at the latest
-    (a UNIX time: e.g. the next scheduled publication)."""
-    setattr(response, CACHEABLE_ATTR, expires_at or True)
+def mark_cacheable(response):
+    """Let the page cache keep this response: it depends on its URL alone
+    and is the same for every reader."""
+    setattr(response, CACHEABLE_ATTR, True)
     return response
+
+
+def cacheable(view):
+    """A view whose successful responses the page cache may keep (see
+    mark_cacheable())."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200:
+            mark_cacheable(response)
+        return response
+
+    return wrapped
+
+
+def check_deadline(*, now=None, known=True, since=None) -> None:
+    """Run the deadline handlers (one process at a time) and store the next
+    deadline. `known`: whether `since`, the last check, is known."""
+    cache = _cache()
+    now = now or time.time()
+    lock_seconds = settings.PAGE_CACHE_LOCK_SECONDS
+    try:
+        if not cache.add(DEADLINE_LOCK_KEY, 1, timeout=lock_seconds):
+            return  # another process is at it
+    except Exception:  # noqa: BLE001
+        return
+    try:
+        if known and since is None:
+            since = (cache.get(DEADLINE_KEY) or {}).get("checked")
+        upcoming = [handler(since, now) for handler in deadline_handlers]
+        upcoming = [moment for moment in upcoming if moment is not None]
+        cache.set(
+            DEADLINE_KEY,
+            {"at": min(upcoming, default=None), "checked": now},
+            timeout=None,
+        )
+        publish_invalidation()  # local copies were kept until the old one
+    except Exception:  # noqa: BLE001 - e.g. the database is down
+        logger.warning("Page cache deadline not checked", exc_info=True)
+        # Tried again once the lock expires, not by every request meanwhile.
+        return
+    cache.delete(DEADLINE_LOCK_KEY)
 
 
 def _is_eligible(request) -> bool:
@@ -136,59 +224,95 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not settings.PAGE_CACHE_ENABLED or not _is_eligible(request):
             return self.get_response(request)
-        # A path's generation covers all its pages (?page=2…).
-        page_key = _page_key(request.get_full_path())
-        path_key = _path_generation_key(request.path)
+        full_path = request.get_full_path()
+        keys = [
+            page_key(full_path),
+            SITE_GENERATION_KEY,
+            path_generation_key(request.path),
+            DEADLINE_KEY,
+        ]
         if _Missed.site:
-            invalidate_site()
+            purge_all()
+        now = time.time()
         local = local_pages()
         if local is not None:
-            if entry := local.get(page_key):
-                return self._from_entry(request, entry)
+            if (entry := local.get(keys[0], now)) is not None:
+                return self.from_entry(request, entry)
             epoch = local.epoch  # before reading: see LocalPages.put
         try:
-            found = _cache().get_many([page_key, SITE_GENERATION_KEY, path_key])
+            found = self.lookup(keys, now)
             self.outage_logged = False
         except Exception:  # noqa: BLE001 - serve without cache when it is down
             if not self.outage_logged:
                 logger.warning("Page cache unreachable: serving without it")
                 self.outage_logged = True
             return self.get_response(request)
-        generations = (found.get(SITE_GENERATION_KEY), found.get(path_key))
-        entry = found.get(page_key)
-        if (
-            entry
-            and entry["generations"] == generations
-            and entry["expires"] > time.time()
-        ):
+        generations = (found.get(keys[1]), found.get(keys[2]))
+        entry = found.get(keys[0])
+        deadline = (found.get(DEADLINE_KEY) or {}).get("at") or float("inf")
+        if entry is not None and self.is_fresh(entry, generations, now):
             if local is not None:
-                local.put(page_key, entry, epoch)
-            return self._from_entry(request, entry)
+                local.put(
+                    keys[0], entry, epoch, until=min(entry["fresh_until"], deadline)
+                )
+            return self.from_entry(request, entry)
 
+        locked = False
+        if entry is not None:
+            # Stale: one worker renders it again, the others serve this copy.
+            lock = _lock_key(full_path)
+            try:
+                locked = _cache().add(lock, 1, timeout=settings.PAGE_CACHE_LOCK_SECONDS)
+            except Exception:  # noqa: BLE001
+                locked = True  # no lock to be had: render, as without a cache
+            if not locked:
+                return self.stale(entry, now)
         response = self.get_response(request)
-        cacheable = getattr(response, CACHEABLE_ATTR, None)
+        if response.status_code >= 500 and entry is not None:
+            # E.g. the database is down: the lock, kept until it expires,
+            # spares it the other readers' attempts.
+            return self.stale(entry, now)
+        if locked:
+            _cache().delete(_lock_key(full_path))
         if (
-            cacheable
+            getattr(response, CACHEABLE_ATTR, False)
             and response.status_code == 200
             and not response.cookies
             and not response.streaming
         ):
-            entry = self._store(page_key, response, generations, cacheable)
+            entry = self.store(keys[0], response, generations, now)
             if entry is not None and local is not None:
-                local.put(page_key, entry, epoch)
-            _public_headers(response)
+                local.put(
+                    keys[0], entry, epoch, until=min(entry["fresh_until"], deadline)
+                )
+        response["X-Page-Cache"] = "miss"
         return response
 
-    def _store(self, key, response, generations, cacheable) -> dict | None:
-        now = time.time()
-        expires = now + settings.PAGE_CACHE_TIMEOUT
-        if cacheable is not True:
-            expires = min(expires, cacheable)
-        if expires <= now:
-            return None
+    def lookup(self, keys, now) -> dict:
+        """The page, its generations and the deadline; past the deadline, or
+        when it is unknown, the deadline handlers run first."""
+        found = _cache().get_many(keys)
+        deadline = found.get(DEADLINE_KEY)
+        if deadline is None or (deadline["at"] is not None and deadline["at"] <= now):
+            check_deadline(now=now, known=deadline is not None)
+            found = _cache().get_many(keys)
+        return found
+
+    @staticmethod
+    def is_fresh(entry, generations, now) -> bool:
+        if entry["fresh_until"] <= now:
+            return False
+        # A generation that expired was bumped before the page's freshness.
+        return all(
+            current is None or current == stored
+            for current, stored in zip(generations, entry["generations"], strict=True)
+        )
+
+    def store(self, key, response, generations, now) -> dict | None:
         content = response.content
-        etag = '"' + hashlib.md5(content, usedforsecurity=False).hexdigest() + '"'
-        response["ETag"] = etag
+        response["ETag"] = (
+            '"' + hashlib.md5(content, usedforsecurity=False).hexdigest() + '"'
+        )
         response["Last-Modified"] = http_date(now)
         # The page depends on its URL alone (the contract of mark_cacheable), so
         # shared caches need no Vary on the language or cookies.
@@ -203,16 +327,19 @@ class PageCacheMiddleware:
                 if name.lower() not in {"set-cookie", "vary"}
             },
             "generations": generations,
-            "expires": expires,
+            # From the lookup: a purge during the render is newer than it.
+            "fresh_until": now + settings.PAGE_CACHE_TIMEOUT,
+            "stored_at": now,
         }
         try:
-            _cache().set(key, entry, timeout=int(expires - now) + 1)
+            _cache().set(key, entry, timeout=settings.PAGE_CACHE_KEEP)
         except Exception:  # noqa: BLE001
             logger.warning("Page cache unreachable: page not stored")
             return None
         return entry
 
-    def _from_entry(self, request, entry):
+    @staticmethod
+    def from_entry(request, entry):
         headers = entry["headers"]
         if not (
             "HTTP_IF_NONE_MATCH" in request.META
@@ -221,8 +348,6 @@ class PageCacheMiddleware:
             # The common hit: the stored page as it is, no header parsed.
             response = HttpResponse(entry["content"], headers=headers)
             response["X-Page-Cache"] = "hit"
-            if "Cache-Control" not in headers:  # stored by an older release
-                _public_headers(response)
             return response
         response = get_conditional_response(
             request,
@@ -235,6 +360,16 @@ class PageCacheMiddleware:
             for name in ("ETag", "Last-Modified", "Content-Language"):
                 if name in headers:
                     response[name] = headers[name]
+            _public_headers(response)
         response["X-Page-Cache"] = "hit"
-        _public_headers(response)
+        return response
+
+    @staticmethod
+    def stale(entry, now):
+        """The previous copy of a page, marked stale for caches in front
+        (its Age past any max-age they may keep it for)."""
+        response = HttpResponse(entry["content"], headers=entry["headers"])
+        response["Cache-Control"] = "public, max-age=0"
+        response["Age"] = str(max(0, int(now - entry["stored_at"])))
+        response["X-Page-Cache"] = "stale"
         return response

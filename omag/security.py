@@ -17,9 +17,11 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.core import checks
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.middleware.csp import get_nonce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views.decorators.csp import csp_override
 
 from .pagecache import CACHEABLE_ATTR
 
@@ -150,24 +152,24 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if (
-            settings.DEBUG
-            and response.status_code in (404, 500)
-            and not hasattr(response, "_csp_config")
-        ):
-            # Django's debug pages (DEBUG only) inline their styles and script.
-            response._csp_config = {}
         if request.path.startswith(reverse("admin:index")):
             response.setdefault("X-Robots-Tag", "noindex, nofollow")
-            if not hasattr(response, "_csp_config"):
-                response._csp_config = settings.ADMIN_CSP
+            response = with_policy(request, response, settings.ADMIN_CSP)
             if wait := getattr(request, THROTTLED_ATTR, None):
                 response.status_code = 429
                 response.headers["Retry-After"] = str(wait)
-        nonce = getattr(request, "_csp_nonce", None)
-        if nonce and hasattr(response, CACHEABLE_ATTR):
+        if settings.DEBUG and response.status_code in (404, 500):
+            # Django's debug pages (DEBUG only) inline their styles and script.
+            response = with_policy(request, response, {})
+        if get_nonce(request) and hasattr(response, CACHEABLE_ATTR):
             delattr(response, CACHEABLE_ATTR)
         return response
+
+
+def with_policy(request, response, config):
+    """The response with this CSP (an empty one: no header), as Django's
+    csp_override() gives a view's responses."""
+    return csp_override(config)(lambda request: response)(request)
 
 
 @checks.register(checks.Tags.security, deploy=True)

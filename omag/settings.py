@@ -140,9 +140,16 @@ else:
 # Whole pages for anonymous readers (omag/pagecache.py).
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)
 PAGE_CACHE_ALIAS = "default"
+# Seconds a page stays fresh at most (purges make it stale sooner).
 PAGE_CACHE_TIMEOUT = int(os.environ.get("PAGE_CACHE_TIMEOUT", 600))
+# Seconds a page is kept in all: a stale copy is served while the page is
+# rendered again, and while the database is unreachable.
+PAGE_CACHE_KEEP = int(os.environ.get("PAGE_CACHE_KEEP", 24 * 3600))
+# Seconds one worker may take to render a purged page while the others serve
+# the previous copy.
+PAGE_CACHE_LOCK_SECONDS = 5
 # Query parameters (page numbers) that make a distinct cached page.
-PAGE_CACHE_QUERY_PARAMS = ("page", "commentaires")
+PAGE_CACHE_QUERY_PARAMS = ("page", "commentaires", "p")
 # Per process copy of the most read pages, with Redis (omag/localpages.py); 0: off.
 PAGE_CACHE_LOCAL_BYTES = int(os.environ.get("PAGE_CACHE_LOCAL_MB", 16)) * 2**20
 # HTTP caching by browsers and a CDN in front.

@@ -177,6 +177,7 @@ class PreviewTests(TestCase):
         self.assertContains(response, "Ce lien d&#x27;aperçu a expiré", status_code=410)
 
 
+@override_settings(PAGE_CACHE_ENABLED=False)
 class CorrectionDisplayTests(TestCase):
     def test_readers_see_corrections_under_the_article(self):
         editor = make_user("Éditeur")

@@ -8,6 +8,8 @@ every connection cut) at 10 s and started again 6 s later. Checked:
 - every request that started after PostgreSQL accepted connections again
   succeeded: each worker's dead persistent connection was replaced by itself
   (CONN_HEALTH_CHECKS), no stale-connection 500s;
+- every reader page cached before the database went down was served while
+  it was down (from the page cache, stale if need be): 0 5xx;
 - /sante/ said 503 while the database was down and 200 after;
 - every comment the site acknowledged (302) is stored exactly once.
 """
@@ -54,7 +56,10 @@ def scenario(stack: Stack) -> list[str]:
         poller.start()
         load = Load(PORT, readers=3, commenters=6, paths=paths, slugs=slugs).start()
         began = time.monotonic()
-        time.sleep(DOWN_AT)
+        time.sleep(DOWN_AT - 1)
+        for path in paths:  # every page the readers read, in the page cache
+            request(PORT, "GET", path)
+        time.sleep(1)
         log("Stopping PostgreSQL (fast: connections cut)")
         down = time.monotonic()
         stack.pg.stop("fast")
@@ -71,6 +76,8 @@ def scenario(stack: Stack) -> list[str]:
         failed_after = [s for s in after if s.status == 0 or s.status >= 500]
         first_ok = min((s.started for s in after if s.status < 400), default=None)
         during = [s for s in load.samples if down <= s.started < back]
+        pages_during = [s for s in during if s.kind == "page"]
+        pages_failed = [s for s in pages_during if s.status == 0 or s.status >= 500]
         health_down = [st for t, st in health if down + 1 <= t < back - 0.5]
         health_after = [st for t, st in health if t >= back + 1]
         problems = stored_once(stack, load)
@@ -83,12 +90,21 @@ def scenario(stack: Stack) -> list[str]:
             f"success {((first_ok or back) - back) * 1000:.0f} ms after the database returned"
         )
         log(
+            f"Reader pages (cached before) while down: {len(pages_during)}, "
+            f"{len(pages_failed)} failed"
+        )
+        log(
             f"/sante/ while down: {sorted(set(health_down))}, after: {sorted(set(health_after))}"
         )
         log(
             f"Comments acknowledged: {len(load.acknowledged)}, refused: {len(load.refused)}"
         )
         failures = []
+        if not pages_during or pages_failed:
+            failures.append(
+                f"{len(pages_failed)} of {len(pages_during)} cached reader pages "
+                "failed while the database was down"
+            )
         if failed_after:
             failures.append(
                 f"{len(failed_after)} requests failed after the database returned"
