@@ -52,8 +52,8 @@ def main(verbose=False):
     queries = []
 
     def record(execute, sql, params, many, context):
-        # The SQL and its values as run: the compiled queries bind theirs on
-        # the server, so the query log shows placeholders.
+        # The SQL and its values as run: Django's query log shows only
+        # placeholders for queries that bind their values on the server.
         queries.append((sql, params))
         return execute(sql, params, many, context)
 
